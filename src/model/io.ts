@@ -1,0 +1,122 @@
+/**
+ * Saving and loading exported fer-edge models: a TensorFlow.js LayersModel folder (`model.json` + one
+ * weight shard, optionally quantized) plus `fer-model.json`. Reads with `Deno.readFile`, so it works
+ * locally and on Deno Deploy; the same folder loads in the browser with `tf.loadLayersModel(url)`.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { encodeWeight } from "./quantize.ts";
+import { FER_MODEL_METADATA_FILE, type FerModelMetadata, type Quantization } from "./metadata.ts";
+
+/** File name of the single weight shard written by {@link saveModelDir}. */
+export const WEIGHTS_FILE = "weights.bin";
+
+/** A loaded model with its metadata. */
+export interface LoadedModel {
+  /** The Keras-style model. */
+  model: tf.LayersModel;
+  /** Its `fer-model.json`. */
+  metadata: FerModelMetadata;
+}
+
+function joinPath(dir: string | URL, name: string): string | URL {
+  if (dir instanceof URL) return new URL(name, dir.href.endsWith("/") ? dir : `${dir.href}/`);
+  return dir.endsWith("/") ? `${dir}${name}` : `${dir}/${name}`;
+}
+
+/**
+ * Writes `model` to `dir` as `model.json` + `weights.bin`, quantizing weights as asked, and writes
+ * `metadata` (with `quantization` and `sizeBytes` filled in) as `fer-model.json`. Returns the total
+ * size in bytes of `model.json` and the shard.
+ */
+export async function saveModelDir(
+  model: tf.LayersModel,
+  dir: string,
+  quantization: Quantization,
+  metadata?: Omit<FerModelMetadata, "quantization" | "sizeBytes">,
+): Promise<number> {
+  await Deno.mkdir(dir, { recursive: true });
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(tf.io.withSaveHandler((a) => {
+    artifacts = a;
+    return Promise.resolve({
+      modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" },
+    });
+  }));
+  if (!artifacts?.weightSpecs || !artifacts.weightData) {
+    throw new Error("model produced no weights");
+  }
+  const buffer = Array.isArray(artifacts.weightData)
+    ? tf.io.concatenateArrayBuffers(artifacts.weightData)
+    : artifacts.weightData;
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  const chunks: Uint8Array[] = [];
+  let offset = 0;
+  for (const spec of artifacts.weightSpecs) {
+    const size = spec.shape.reduce((a, b) => a * b, 1);
+    if (spec.dtype !== "float32") throw new Error(`unsupported weight dtype ${spec.dtype}`);
+    const values = new Float32Array(buffer.slice(offset, offset + size * 4));
+    offset += size * 4;
+    const encoded = encodeWeight(spec.name, spec.shape, values, quantization);
+    specs.push(encoded.spec);
+    chunks.push(encoded.bytes);
+  }
+  const shard = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    shard.set(chunk, at);
+    at += chunk.length;
+  }
+  const modelJson = JSON.stringify({
+    format: "layers-model",
+    generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+    convertedBy: "fer-edge",
+    modelTopology: artifacts.modelTopology,
+    weightsManifest: [{ paths: [WEIGHTS_FILE], weights: specs }],
+  });
+  const modelJsonBytes = new TextEncoder().encode(modelJson);
+  await Deno.writeFile(joinPath(dir, "model.json"), modelJsonBytes);
+  await Deno.writeFile(joinPath(dir, WEIGHTS_FILE), shard);
+  const sizeBytes = modelJsonBytes.length + shard.length;
+  if (metadata) {
+    const full: FerModelMetadata = { ...metadata, quantization, sizeBytes };
+    await Deno.writeTextFile(
+      joinPath(dir, FER_MODEL_METADATA_FILE),
+      JSON.stringify(full, null, 2) + "\n",
+    );
+  }
+  return sizeBytes;
+}
+
+/** Loads the LayersModel stored in `dir` (path or file URL), dequantizing its weights. */
+export async function loadLayersModelDir(dir: string | URL): Promise<tf.LayersModel> {
+  const modelJson = JSON.parse(
+    await Deno.readTextFile(joinPath(dir, "model.json")),
+  ) as tf.io.ModelJSON;
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  const shards: ArrayBuffer[] = [];
+  for (const group of modelJson.weightsManifest) {
+    specs.push(...group.weights);
+    for (const path of group.paths) {
+      const bytes = await Deno.readFile(joinPath(dir, path));
+      shards.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    }
+  }
+  const weightData = tf.io.concatenateArrayBuffers(shards);
+  return await tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: specs, weightData }),
+  );
+}
+
+/** Reads `fer-model.json` from `dir`. */
+export async function readModelMetadata(dir: string | URL): Promise<FerModelMetadata> {
+  const text = await Deno.readTextFile(joinPath(dir, FER_MODEL_METADATA_FILE));
+  return JSON.parse(text) as FerModelMetadata;
+}
+
+/** Loads an exported model folder: the model and its `fer-model.json`. */
+export async function loadModelDir(dir: string | URL): Promise<LoadedModel> {
+  const [model, metadata] = await Promise.all([loadLayersModelDir(dir), readModelMetadata(dir)]);
+  return { model, metadata };
+}

@@ -1,0 +1,89 @@
+/**
+ * `fer-model.json`: what a consumer needs to know to run an exported fer-edge model — its labels,
+ * input geometry and pixel scaling, feature inputs, quantization and the metrics it was shipped with.
+ *
+ * @module
+ */
+
+/** Name of the metadata file that sits beside `model.json` in an exported model folder. */
+export const FER_MODEL_METADATA_FILE = "fer-model.json";
+
+/** Weight quantization applied at export. */
+export type Quantization = "uint8" | "float16" | "none";
+
+/** How raw 8-bit grayscale pixels become model input: `x = pixel * scale + offset`. */
+export interface InputSpec {
+  /** Input width in pixels. */
+  width: number;
+  /** Input height in pixels. */
+  height: number;
+  /** Channels (1 = grayscale). */
+  channels: number;
+  /** Multiplier applied to each 0..255 pixel. */
+  scale: number;
+  /** Added after scaling. */
+  offset: number;
+}
+
+/** Headline metrics of a model on one split. */
+export interface SplitMetrics {
+  /** Split name, e.g. `PublicTest`. */
+  split: string;
+  /** Number of images evaluated. */
+  count: number;
+  /** Top-1 accuracy in 0..1. */
+  accuracy: number;
+  /** Unweighted mean of per-class F1 scores. */
+  macroF1: number;
+}
+
+/** Contents of `fer-model.json`. */
+export interface FerModelMetadata {
+  /** Bumped when the layout of this file changes. */
+  formatVersion: 1;
+  /** Short model name, e.g. `default`, `model-a`. */
+  name: string;
+  /** Human-readable description of the architecture. */
+  architecture: string;
+  /** Class names in output order. */
+  labels: string[];
+  /** Image input geometry and scaling. */
+  input: InputSpec;
+  /** Names of extra feature inputs in input order (empty for image-only models). */
+  features: { name: string; length: number }[];
+  /** Weight quantization of the exported shards. */
+  quantization: Quantization;
+  /** Number of trainable parameters. */
+  parameters: number;
+  /** Multiply-accumulates per image (forward pass). */
+  macs?: number;
+  /** Total bytes of `model.json` plus weight shards. */
+  sizeBytes: number;
+  /** Where the model came from. */
+  training: {
+    /** SHA-256 of the source CSV the training data was prepared from. */
+    dataSha256?: string;
+    /** Epochs trained. */
+    epochs?: number;
+    /** Label set: `fer2013` (7 classes) or `ferplus` (8). */
+    labelSet?: string;
+    /** The full resolved training configuration. */
+    config?: Record<string, unknown>;
+  };
+  /** Metrics of the exported (quantized) model and of the float model it came from. */
+  metrics: {
+    quantized?: SplitMetrics;
+    float?: SplitMetrics;
+  };
+  /** ISO timestamp of the export. */
+  exportedAt: string;
+}
+
+/** The input spec every fer-edge model uses: 48x48 grayscale scaled to 0..1. */
+export const FER_INPUT: InputSpec = {
+  width: 48,
+  height: 48,
+  channels: 1,
+  scale: 1 / 255,
+  offset: 0,
+};
