@@ -1,0 +1,110 @@
+/**
+ * Area-averaging resampling ("box filter" with fractional pixel coverage, as OpenCV's `INTER_AREA`):
+ * every output pixel is the mean of the source area it covers, so downscaling does not alias. The
+ * source window may extend past the image; outside pixels repeat the nearest edge pixel, which keeps
+ * faces at the border from being padded with black.
+ *
+ * @module
+ */
+
+/** A rectangle in source pixel coordinates (may be fractional and may extend past the image). */
+export interface SourceRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Planar or interleaved pixels: `channels` floats a pixel, row-major. */
+export interface FloatImage {
+  width: number;
+  height: number;
+  channels: number;
+  data: Float32Array;
+}
+
+interface AxisWeights {
+  /** Per output index, start into `indices`/`weights`. */
+  starts: Int32Array;
+  indices: Int32Array;
+  weights: Float32Array;
+}
+
+/** Which source pixels (clamped to `[0, size)`) cover each of `outSize` cells of `[start, start+length)`. */
+function axisWeights(start: number, length: number, outSize: number, size: number): AxisWeights {
+  const scale = length / outSize;
+  const starts = new Int32Array(outSize + 1);
+  const indices: number[] = [];
+  const weights: number[] = [];
+  for (let o = 0; o < outSize; o++) {
+    starts[o] = indices.length;
+    const a = start + o * scale;
+    const b = a + scale;
+    let total = 0;
+    const first = indices.length;
+    for (let s = Math.floor(a); s < b; s++) {
+      const overlap = Math.min(b, s + 1) - Math.max(a, s);
+      if (overlap <= 1e-9) continue;
+      indices.push(Math.min(size - 1, Math.max(0, s)));
+      weights.push(overlap);
+      total += overlap;
+    }
+    for (let k = first; k < weights.length; k++) weights[k] /= total;
+  }
+  starts[outSize] = indices.length;
+  return { starts, indices: Int32Array.from(indices), weights: Float32Array.from(weights) };
+}
+
+/**
+ * Resamples the window `rect` of `source` to `outWidth` × `outHeight` by area averaging.
+ *
+ * @throws {RangeError} for empty images, windows or output sizes.
+ */
+export function resizeArea(
+  source: FloatImage,
+  rect: SourceRect,
+  outWidth: number,
+  outHeight: number,
+): FloatImage {
+  const { width, height, channels, data } = source;
+  if (width <= 0 || height <= 0 || data.length !== width * height * channels) {
+    throw new RangeError(`source image ${width}x${height}x${channels} has ${data.length} values`);
+  }
+  if (!(rect.width > 0 && rect.height > 0)) {
+    throw new RangeError(`empty source window ${rect.width}x${rect.height}`);
+  }
+  if (
+    !(Number.isInteger(outWidth) && Number.isInteger(outHeight) && outWidth > 0 && outHeight > 0)
+  ) {
+    throw new RangeError(`output size must be positive integers, got ${outWidth}x${outHeight}`);
+  }
+  const xs = axisWeights(rect.x, rect.width, outWidth, width);
+  const ys = axisWeights(rect.y, rect.height, outHeight, height);
+  // Horizontal pass over the source rows the window touches, then the vertical pass.
+  const rowCache = new Map<number, Float32Array>();
+  const rowOf = (sy: number): Float32Array => {
+    let row = rowCache.get(sy);
+    if (row) return row;
+    row = new Float32Array(outWidth * channels);
+    const base = sy * width * channels;
+    for (let ox = 0; ox < outWidth; ox++) {
+      for (let k = xs.starts[ox]; k < xs.starts[ox + 1]; k++) {
+        const w = xs.weights[k];
+        const src = base + xs.indices[k] * channels;
+        for (let c = 0; c < channels; c++) row[ox * channels + c] += w * data[src + c];
+      }
+    }
+    rowCache.set(sy, row);
+    return row;
+  };
+  const out = new Float32Array(outWidth * outHeight * channels);
+  for (let oy = 0; oy < outHeight; oy++) {
+    const dst = oy * outWidth * channels;
+    for (let k = ys.starts[oy]; k < ys.starts[oy + 1]; k++) {
+      const w = ys.weights[k];
+      const row = rowOf(ys.indices[k]);
+      for (let i = 0; i < row.length; i++) out[dst + i] += w * row[i];
+    }
+  }
+  return { width: outWidth, height: outHeight, channels, data: out };
+}
