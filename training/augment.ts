@@ -1,0 +1,75 @@
+/**
+ * On-the-fly augmentation of 48x48 grayscale faces: one random affine transform per image (flip,
+ * rotation, zoom, shift) applied by inverse mapping with bilinear sampling, writing straight into the
+ * float batch buffer. Pure JS on the CPU: a 64-image batch costs well under a millisecond, far below
+ * a training step, and it keeps augmentation independent of the tensor backend.
+ *
+ * @module
+ */
+import type { AugmentConfig } from "./config.ts";
+import type { Rng } from "./rng.ts";
+
+const SIZE = 48;
+const CENTER = (SIZE - 1) / 2;
+
+/**
+ * Writes image `src` (48*48 uint8) into `dst` at `offset` as floats `pixel * scale`, transformed by
+ * a random affine map drawn from `rng` within `config`'s limits. Pixels sampled outside the source
+ * take the nearest edge value, which looks less artificial than black borders on faces.
+ */
+export function augmentInto(
+  src: Uint8Array,
+  dst: Float32Array,
+  offset: number,
+  scale: number,
+  config: AugmentConfig,
+  rng: Rng,
+): void {
+  const flip = config.flip && rng.next() < 0.5;
+  const angle = (rng.uniform(-config.rotate, config.rotate) * Math.PI) / 180;
+  const zoom = 1 + rng.uniform(-config.scale, config.scale);
+  const dx = rng.uniform(-config.shift, config.shift);
+  const dy = rng.uniform(-config.shift, config.shift);
+  // Inverse map: output (u, v) -> source (x, y) = R(-angle) * ((u, v) - center - shift) / zoom + center.
+  const cos = Math.cos(angle) / zoom;
+  const sin = Math.sin(angle) / zoom;
+  for (let v = 0; v < SIZE; v++) {
+    const ry = v - CENTER - dy;
+    for (let u = 0; u < SIZE; u++) {
+      const rx = (flip ? SIZE - 1 - u : u) - CENTER - dx;
+      let x = cos * rx + sin * ry + CENTER;
+      let y = -sin * rx + cos * ry + CENTER;
+      x = x < 0 ? 0 : x > SIZE - 1 ? SIZE - 1 : x;
+      y = y < 0 ? 0 : y > SIZE - 1 ? SIZE - 1 : y;
+      const x0 = Math.floor(x);
+      const y0 = Math.floor(y);
+      const x1 = x0 < SIZE - 1 ? x0 + 1 : x0;
+      const y1 = y0 < SIZE - 1 ? y0 + 1 : y0;
+      const fx = x - x0;
+      const fy = y - y0;
+      const top = src[y0 * SIZE + x0] * (1 - fx) + src[y0 * SIZE + x1] * fx;
+      const bottom = src[y1 * SIZE + x0] * (1 - fx) + src[y1 * SIZE + x1] * fx;
+      dst[offset + v * SIZE + u] = (top * (1 - fy) + bottom * fy) * scale;
+    }
+  }
+}
+
+/** Copies image `src` into `dst` at `offset` as `pixel * scale`, optionally mirrored. */
+export function copyInto(
+  src: Uint8Array,
+  dst: Float32Array,
+  offset: number,
+  scale: number,
+  mirror = false,
+): void {
+  for (let v = 0; v < SIZE; v++) {
+    for (let u = 0; u < SIZE; u++) {
+      dst[offset + v * SIZE + u] = src[v * SIZE + (mirror ? SIZE - 1 - u : u)] * scale;
+    }
+  }
+}
+
+/** Whether a config changes images at all. */
+export function augmentsAnything(config: AugmentConfig): boolean {
+  return config.flip || config.shift > 0 || config.rotate > 0 || config.scale > 0;
+}

@@ -1,0 +1,112 @@
+/**
+ * Command-line flags of `deno task train` (and the tools built on it) mapped onto {@link TrainConfig}:
+ * `--config FILE` first, then each flag overrides one field.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import type { ModelName } from "./models/spec.ts";
+import { defaultConfig, mergeConfig, type TrainConfig, validateConfig } from "./config.ts";
+
+/** Flag name -> config field and type. */
+const FLAGS = {
+  "width": ["width", "number"],
+  "data": ["data", "string"],
+  "labels": ["labels", "string"],
+  "ferplus": ["ferplus", "string"],
+  "features": ["features", "list"],
+  "keep-prob": ["keepProb", "number"],
+  "optimizer": ["optimizer", "string"],
+  "lr": ["learningRate", "number"],
+  "learning-rate": ["learningRate", "number"],
+  "optimizer-param": ["optimizerParam", "number"],
+  "schedule": ["schedule", "string"],
+  "lr-decay": ["learningRateDecay", "number"],
+  "decay-step": ["decayStep", "number"],
+  "warmup-epochs": ["warmupEpochs", "number"],
+  "epochs": ["epochs", "number"],
+  "batch-size": ["batchSize", "number"],
+  "label-smoothing": ["labelSmoothing", "number"],
+  "patience": ["earlyStopPatience", "number"],
+  "limit": ["limit", "number"],
+  "seed": ["seed", "number"],
+  "quantization": ["quantization", "string"],
+} as const;
+
+/** Flags that are not config fields. */
+export interface RunFlags {
+  /** Run folder (checkpoints, history, curves, export). */
+  runDir?: string;
+  /** Continue the run in `runDir`. */
+  resume: boolean;
+  /** Also copy the export here (e.g. `models/default`). */
+  exportTo?: string;
+  /** Print the resolved config and exit. */
+  dryRun: boolean;
+  /** Print help and exit. */
+  help: boolean;
+}
+
+function parseNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new Error(`--${flag} expects a number, got "${value}"`);
+  return n;
+}
+
+/** Parses `args` into a validated config and the run flags. */
+export async function parseTrainArgs(
+  args: string[],
+): Promise<{ config: TrainConfig; flags: RunFlags }> {
+  const stringOptions: Record<string, { type: "string" }> = {};
+  for (const name of Object.keys(FLAGS)) stringOptions[name] = { type: "string" };
+  const { values } = parseArgs({
+    args,
+    options: {
+      ...stringOptions,
+      "model": { type: "string" },
+      "config": { type: "string" },
+      "run-dir": { type: "string" },
+      "export-to": { type: "string" },
+      "resume": { type: "boolean", default: false },
+      "dry-run": { type: "boolean", default: false },
+      "bn-conv": { type: "boolean" },
+      "no-bn-conv": { type: "boolean" },
+      "bn-dense": { type: "boolean" },
+      "no-bn-dense": { type: "boolean" },
+      "augment": { type: "boolean" },
+      "no-augment": { type: "boolean" },
+      "help": { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  });
+  let fromFile: Partial<TrainConfig> = {};
+  if (values.config) fromFile = JSON.parse(await Deno.readTextFile(values.config));
+  const model = (values.model ?? fromFile.model ?? "default") as ModelName;
+  let config = mergeConfig(defaultConfig(model), { ...fromFile, model });
+  const patch: Record<string, unknown> = {};
+  for (const [flag, [field, type]] of Object.entries(FLAGS)) {
+    const raw = (values as Record<string, unknown>)[flag] as string | undefined;
+    if (raw === undefined) continue;
+    patch[field] = type === "number"
+      ? parseNumber(flag, raw)
+      : type === "list"
+      ? raw.split(",").map((s) => s.trim()).filter(Boolean)
+      : raw;
+  }
+  if (values["bn-conv"]) patch.batchNormConv = true;
+  if (values["no-bn-conv"]) patch.batchNormConv = false;
+  if (values["bn-dense"]) patch.batchNormDense = true;
+  if (values["no-bn-dense"]) patch.batchNormDense = false;
+  if (values["no-augment"]) patch.augment = { flip: false, shift: 0, rotate: 0, scale: 0 };
+  config = validateConfig(mergeConfig(config, patch as Partial<TrainConfig>));
+  return {
+    config,
+    flags: {
+      runDir: values["run-dir"],
+      resume: values.resume ?? false,
+      exportTo: values["export-to"],
+      dryRun: values["dry-run"] ?? false,
+      help: values.help ?? false,
+    },
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * The training configuration: fer-edge's equivalent of the seed's `parameters.py`, as one typed
+ * object with per-model defaults, a `--config` JSON file and CLI overrides. Every run writes the full
+ * resolved config into its run folder.
+ *
+ * @module
+ */
+import type { ModelName } from "./models/spec.ts";
+
+/** Optimizers the seed offers, plus plain SGD. */
+export type OptimizerName = "momentum" | "adam" | "rmsprop" | "adagrad" | "adadelta" | "sgd";
+
+/** Learning-rate schedules. `exponential` is the seed's `lr * decay^(step / decayStep)` (staircase). */
+export type ScheduleName = "exponential" | "step" | "cosine" | "plateau" | "constant";
+
+/** On-the-fly augmentation of training images. */
+export interface AugmentConfig {
+  /** Mirror images left-right with probability 0.5. */
+  flip: boolean;
+  /** Maximum random shift in pixels, each axis. */
+  shift: number;
+  /** Maximum random rotation in degrees. */
+  rotate: number;
+  /** Maximum relative zoom in or out (0.1 = 90%..110%). */
+  scale: number;
+}
+
+/** Every knob of a training run. */
+export interface TrainConfig {
+  /** Model family. */
+  model: ModelName;
+  /** Width multiplier of the default model. */
+  width: number;
+  /** Prepared-data folder written by `deno task prepare`. */
+  data: string;
+  /** Label set: the FER2013 labels, or FER+ vote distributions (8 classes). */
+  labels: "fer2013" | "ferplus";
+  /** FER+ votes CSV (`fer2013new.csv`), with `labels: "ferplus"`. */
+  ferplus?: string;
+  /** Feature inputs concatenated into the feature branch, e.g. `["landmarks", "hog"]`. */
+  features: string[];
+  /** The seed's switch: batch-norm after convolutions. */
+  batchNormConv: boolean;
+  /** The seed's switch: batch-norm after dense layers. */
+  batchNormDense: boolean;
+  /** Dropout keep probability. */
+  keepProb: number;
+  /** Optimizer. */
+  optimizer: OptimizerName;
+  /** Initial learning rate. */
+  learningRate: number;
+  /** Optimizer parameter: momentum (momentum, rmsprop), beta1 (adam), rho (adadelta). */
+  optimizerParam: number;
+  /** Schedule. */
+  schedule: ScheduleName;
+  /** Decay factor for `exponential`, `step` and `plateau`. */
+  learningRateDecay: number;
+  /** Steps between decays (`exponential`, in batches) or epochs between decays (`step`). */
+  decayStep: number;
+  /** Epochs of linear warm-up (all schedules). */
+  warmupEpochs: number;
+  /** Epochs to train. */
+  epochs: number;
+  /** Images per batch. */
+  batchSize: number;
+  /** Label smoothing epsilon applied to the targets. */
+  labelSmoothing: number;
+  /** Augmentation. */
+  augment: AugmentConfig;
+  /** Stop when PublicTest accuracy has not improved for this many epochs (0 = never). */
+  earlyStopPatience: number;
+  /** Split used for model selection. */
+  validationSplit: "PublicTest";
+  /** Use at most this many images per split (0 = all), for quick runs. */
+  limit: number;
+  /** Seed of initialisers, shuffling and augmentation. */
+  seed: number;
+  /** Weight quantization at export. */
+  quantization: "uint8" | "float16" | "none";
+}
+
+const COMMON: Omit<TrainConfig, "model"> = {
+  width: 1,
+  data: "data/prepared",
+  labels: "fer2013",
+  features: [],
+  batchNormConv: true,
+  batchNormDense: true,
+  keepProb: 0.7,
+  optimizer: "adam",
+  learningRate: 0.002,
+  optimizerParam: 0.9,
+  schedule: "cosine",
+  learningRateDecay: 0.5,
+  decayStep: 10,
+  warmupEpochs: 1,
+  epochs: 40,
+  batchSize: 64,
+  labelSmoothing: 0.1,
+  augment: { flip: true, shift: 4, rotate: 10, scale: 0.1 },
+  earlyStopPatience: 0,
+  validationSplit: "PublicTest",
+  limit: 0,
+  seed: 42,
+  quantization: "uint8",
+};
+
+/**
+ * Defaults per model. Model A and B take the seed's published hyperparameters (momentum 0.95,
+ * lr 0.016 decayed by 0.864 every 50 steps, keep_prob 0.956, batch 128, no augmentation); the
+ * default model takes a modern recipe (Adam, cosine schedule, augmentation, label smoothing).
+ */
+export function defaultConfig(model: ModelName): TrainConfig {
+  if (model === "default") return { ...COMMON, model, augment: { ...COMMON.augment } };
+  return {
+    ...COMMON,
+    model,
+    keepProb: 0.956,
+    optimizer: "momentum",
+    learningRate: 0.016,
+    optimizerParam: 0.95,
+    schedule: "exponential",
+    learningRateDecay: 0.864,
+    decayStep: 50,
+    warmupEpochs: 0,
+    epochs: 13,
+    batchSize: 128,
+    labelSmoothing: 0,
+    augment: { flip: false, shift: 0, rotate: 0, scale: 0 },
+  };
+}
+
+const OPTIMIZERS: OptimizerName[] = ["momentum", "adam", "rmsprop", "adagrad", "adadelta", "sgd"];
+const SCHEDULES: ScheduleName[] = ["exponential", "step", "cosine", "plateau", "constant"];
+
+/** Checks a resolved config and throws a message naming the first bad field. */
+export function validateConfig(c: TrainConfig): TrainConfig {
+  const fail = (field: string, why: string) => {
+    throw new Error(`config: ${field} ${why}`);
+  };
+  if (!["a", "b", "default"].includes(c.model)) fail("model", "must be a, b or default");
+  if (!OPTIMIZERS.includes(c.optimizer)) fail("optimizer", `must be one of ${OPTIMIZERS}`);
+  if (!SCHEDULES.includes(c.schedule)) fail("schedule", `must be one of ${SCHEDULES}`);
+  if (!(c.learningRate > 0)) fail("learningRate", "must be > 0");
+  if (!(c.keepProb > 0 && c.keepProb <= 1)) fail("keepProb", "must be in (0, 1]");
+  if (!(Number.isInteger(c.epochs) && c.epochs >= 1)) fail("epochs", "must be an integer >= 1");
+  if (!(Number.isInteger(c.batchSize) && c.batchSize >= 1)) fail("batchSize", "must be >= 1");
+  if (!(c.labelSmoothing >= 0 && c.labelSmoothing < 1)) fail("labelSmoothing", "must be in [0,1)");
+  if (!(c.width > 0)) fail("width", "must be > 0");
+  if (c.labels === "ferplus" && !c.ferplus) fail("ferplus", "is required with labels=ferplus");
+  return c;
+}
+
+/** Merges a partial config (from JSON or flags) over a base, deeply for `augment`. */
+export function mergeConfig(base: TrainConfig, patch: Partial<TrainConfig>): TrainConfig {
+  const merged = { ...base, ...patch } as TrainConfig;
+  if (patch.augment) merged.augment = { ...base.augment, ...patch.augment };
+  return merged;
+}

@@ -1,0 +1,122 @@
+/**
+ * Export of a trained model: evaluate the float model on the validation split, write the quantized
+ * LayersModel folder with `fer-model.json` and `metrics.json`, load it back, evaluate it again, and
+ * refuse the export when quantization cost more than the allowed accuracy.
+ *
+ * @module
+ */
+import type * as tf from "@tensorflow/tfjs";
+import { join } from "node:path";
+import { loadLayersModelDir, saveModelDir } from "../src/model/io.ts";
+import { FER_INPUT, type FerModelMetadata, type SplitMetrics } from "../src/model/metadata.ts";
+import type { TrainConfig } from "./config.ts";
+import type { TrainData } from "./dataset.ts";
+import { argmaxRows, confusionMatrix, reportFromConfusion } from "./metrics.ts";
+import { countMacs, describeModel } from "./models/mod.ts";
+import { predictScores } from "./predict_batches.ts";
+import { PIXEL_SCALE } from "./run.ts";
+import { confusionSvg } from "./charts.ts";
+
+/** Options of {@link exportModel}. */
+export interface ExportOptions {
+  /** Output folder. */
+  dir: string;
+  /** Configuration the model was trained with. */
+  config: TrainConfig;
+  /** Class names. */
+  labels: string[];
+  /** Validation data (PublicTest) to measure float and quantized accuracy on. */
+  val: TrainData;
+  /** Name of the validation split. */
+  valName: string;
+  /** Feature inputs, names and lengths. */
+  features: { name: string; length: number }[];
+  /** SHA-256 of the source CSV. */
+  dataSha256?: string;
+  /** Epochs trained. */
+  epochs: number;
+  /** Largest accepted accuracy loss from quantization, in points (default 0.5). */
+  maxDropPoints?: number;
+}
+
+/** Accuracy figures of an export. */
+export interface ExportResult {
+  /** Float model on the validation split. */
+  float: SplitMetrics;
+  /** Exported (quantized) model on the validation split. */
+  quantized: SplitMetrics;
+  /** Bytes of model.json + weights. */
+  sizeBytes: number;
+}
+
+function splitMetrics(
+  model: tf.LayersModel,
+  data: TrainData,
+  labels: string[],
+  split: string,
+) {
+  const scores = predictScores(model, data, PIXEL_SCALE);
+  const predicted = argmaxRows(scores, data.classes);
+  const report = reportFromConfusion(confusionMatrix(data.labels, predicted, data.classes), labels);
+  const metrics: SplitMetrics = {
+    split,
+    count: report.count,
+    accuracy: report.accuracy,
+    macroF1: report.macroF1,
+  };
+  return { metrics, report };
+}
+
+/** Exports `model` quantized to `options.dir`; throws if quantization lost too much accuracy. */
+export async function exportModel(
+  model: tf.LayersModel,
+  options: ExportOptions,
+): Promise<ExportResult> {
+  const { config, labels, val, valName } = options;
+  const float = splitMetrics(model, val, labels, valName).metrics;
+  const metadata: Omit<FerModelMetadata, "quantization" | "sizeBytes"> = {
+    formatVersion: 1,
+    name: config.model === "default" ? "default" : `model-${config.model}`,
+    architecture: describeModel(config.model),
+    labels,
+    input: FER_INPUT,
+    features: options.features,
+    parameters: model.countParams(),
+    macs: countMacs(model),
+    training: {
+      dataSha256: options.dataSha256,
+      epochs: options.epochs,
+      labelSet: config.labels,
+      config: config as unknown as Record<string, unknown>,
+    },
+    metrics: { float },
+    exportedAt: new Date().toISOString(),
+  };
+  await saveModelDir(model, options.dir, config.quantization, metadata);
+  const reloaded = await loadLayersModelDir(options.dir);
+  const { metrics: quantized, report } = splitMetrics(reloaded, val, labels, valName);
+  reloaded.dispose();
+  const sizeBytes = await saveModelDir(model, options.dir, config.quantization, {
+    ...metadata,
+    metrics: { float, quantized },
+  });
+  await Deno.writeTextFile(
+    join(options.dir, "metrics.json"),
+    JSON.stringify({ [valName]: report, float, quantized }, null, 2) + "\n",
+  );
+  await Deno.writeTextFile(
+    join(options.dir, "confusion.svg"),
+    confusionSvg(report, `${metadata.name} (${config.quantization}) on ${valName}`),
+  );
+  const drop = (float.accuracy - quantized.accuracy) * 100;
+  const allowed = options.maxDropPoints ?? 0.5;
+  if (drop > allowed) {
+    throw new Error(
+      `quantization (${config.quantization}) lost ${drop.toFixed(2)} points on ${valName} ` +
+        `(float ${(float.accuracy * 100).toFixed(2)}%, quantized ${
+          (quantized.accuracy * 100).toFixed(2)
+        }%), more than the allowed ${allowed}; try --quantization float16`,
+    );
+  }
+  return { float, quantized, sizeBytes };
+}

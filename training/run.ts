@@ -1,0 +1,243 @@
+/**
+ * The training loop: batches with on-the-fly augmentation, the learning-rate schedule, validation on
+ * PublicTest every epoch, best-model selection, early stopping, a checkpoint every epoch, resume, and
+ * a clean stop on Ctrl-C (the checkpoint then records the position inside the epoch).
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { join } from "node:path";
+import type { PreparedSplit } from "../src/data/cache.ts";
+import { ProgressBar } from "../src/cli/progress.ts";
+import { saveModelDir } from "../src/model/io.ts";
+import type { TrainConfig } from "./config.ts";
+import { createOptimizer, setLearningRate } from "./optimizer.ts";
+import { learningRateAt } from "./schedule.ts";
+import { Rng } from "./rng.ts";
+import { type FeatureStats, makeBatch, toTrainData, type TrainData } from "./dataset.ts";
+import { hasCheckpoint, loadCheckpoint, type LoopState, saveCheckpoint } from "./checkpoint.ts";
+import type { EpochRecord } from "./history.ts";
+import { buildModel } from "./models/mod.ts";
+import { curvesSvg } from "./charts.ts";
+import { evaluateModel } from "./predict_batches.ts";
+
+/** Inputs of {@link runTraining}. */
+export interface RunOptions {
+  /** Training split. */
+  train: PreparedSplit;
+  /** Validation split (PublicTest). */
+  val: PreparedSplit;
+  /** Class names in label order. */
+  labels: string[];
+  /** Folder for checkpoints, history, curves and the best model; nothing is written without it. */
+  runDir?: string;
+  /** Continue from `runDir/checkpoint` if it exists. */
+  resume?: boolean;
+  /** FER+ soft targets for the training and validation splits. */
+  softTargets?: { train: Float32Array; val: Float32Array };
+  /** Stop cleanly when this signal aborts (Ctrl-C). */
+  signal?: AbortSignal;
+  /** Show progress bars (default true). */
+  progress?: boolean;
+  /** Called after every epoch. */
+  onEpoch?: (record: EpochRecord) => void;
+}
+
+/** What a run produced. */
+export interface TrainResult {
+  /** Per-epoch record. */
+  history: EpochRecord[];
+  /** Best validation accuracy and its epoch. */
+  best: { epoch: number; valAccuracy: number };
+  /** The model with the best validation accuracy's weights. */
+  model: tf.LayersModel;
+  /** Feature standardisation computed on the training split, if the model has features. */
+  featureStats?: FeatureStats;
+  /** True when the run stopped early because of the signal. */
+  interrupted: boolean;
+}
+
+/** Pixel scaling every fer-edge model uses. */
+export const PIXEL_SCALE = 1 / 255;
+
+function freshState(): LoopState {
+  return {
+    epoch: 0,
+    batchInEpoch: 0,
+    step: 0,
+    best: { accuracy: -1, epoch: 0 },
+    plateauFactor: 1,
+    epochsSinceBest: 0,
+  };
+}
+
+async function readHistory(runDir: string): Promise<EpochRecord[]> {
+  try {
+    return JSON.parse(await Deno.readTextFile(join(runDir, "history.json")));
+  } catch {
+    return [];
+  }
+}
+
+/** Trains `config`'s model on `options.train`, selecting on `options.val`. */
+export async function runTraining(config: TrainConfig, options: RunOptions): Promise<TrainResult> {
+  const classes = options.labels.length;
+  const common = { classes, features: config.features, labelSmoothing: config.labelSmoothing };
+  const { data: train, stats } = toTrainData(options.train, {
+    ...common,
+    softTargets: options.softTargets?.train,
+  });
+  const { data: val } = toTrainData(options.val, {
+    ...common,
+    labelSmoothing: 0,
+    softTargets: options.softTargets?.val,
+    stats,
+  });
+  const model = buildModel(config.model, {
+    classes,
+    featureLength: train.featureLength,
+    batchNormConv: config.batchNormConv,
+    batchNormDense: config.batchNormDense,
+    keepProb: config.keepProb,
+    width: config.width,
+    seed: config.seed,
+  });
+  const optimizer = createOptimizer(config);
+  model.compile({ optimizer, loss: "categoricalCrossentropy", metrics: ["accuracy"] });
+
+  const runDir = options.runDir;
+  const checkpointDir = runDir ? join(runDir, "checkpoint") : undefined;
+  let state = freshState();
+  let history: EpochRecord[] = [];
+  if (runDir) {
+    await Deno.mkdir(runDir, { recursive: true });
+    await Deno.writeTextFile(join(runDir, "config.json"), JSON.stringify(config, null, 2) + "\n");
+    if (options.resume && checkpointDir && await hasCheckpoint(checkpointDir)) {
+      state = await loadCheckpoint(checkpointDir, model, optimizer);
+      history = (await readHistory(runDir)).filter((h) => h.epoch <= state.epoch);
+      console.error(`resumed ${runDir} at epoch ${state.epoch + 1}, batch ${state.batchInEpoch}`);
+    }
+  }
+  const bestWeights = { weights: undefined as tf.Tensor[] | undefined };
+  const batchesPerEpoch = Math.ceil(train.count / config.batchSize);
+  let interrupted = false;
+
+  while (state.epoch < config.epochs && !interrupted) {
+    const epoch = state.epoch;
+    const order = new Rng(config.seed * 1000003 + epoch).permutation(train.count);
+    const bar = options.progress === false ? undefined : new ProgressBar({
+      total: train.count,
+      label: `epoch ${epoch + 1}/${config.epochs}`,
+      unit: "img",
+    });
+    let lossSum = 0;
+    let accSum = 0;
+    let seen = 0;
+    const started = performance.now();
+    for (let b = state.batchInEpoch; b < batchesPerEpoch; b++) {
+      if (options.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      const lr = learningRateAt(
+        config,
+        { step: state.step, epoch: epoch + b / batchesPerEpoch },
+        state.plateauFactor,
+      );
+      setLearningRate(optimizer, lr);
+      const indices = order.subarray(b * config.batchSize, (b + 1) * config.batchSize);
+      const rng = new Rng(config.seed * 7919 + state.step);
+      const batch = makeBatch(train, indices, PIXEL_SCALE, { config: config.augment, rng });
+      const [loss, acc] = await model.trainOnBatch(batch.inputs, batch.targets) as number[];
+      tf.dispose([...batch.inputs, batch.targets]);
+      lossSum += loss * indices.length;
+      accSum += acc * indices.length;
+      seen += indices.length;
+      state.step++;
+      state.batchInEpoch = b + 1;
+      bar?.update(
+        Math.min(train.count, (b + 1) * config.batchSize),
+        `loss ${(lossSum / seen).toFixed(3)} acc ${(accSum / seen * 100).toFixed(1)}% lr ${
+          lr.toExponential(1)
+        }`,
+      );
+    }
+    bar?.done();
+    const seconds = (performance.now() - started) / 1000;
+    if (interrupted) break;
+
+    const evaluation = evaluateModel(model, val, PIXEL_SCALE, 256);
+    const record: EpochRecord = {
+      epoch: epoch + 1,
+      trainLoss: seen ? lossSum / seen : NaN,
+      trainAccuracy: seen ? accSum / seen : NaN,
+      valLoss: evaluation.loss,
+      valAccuracy: evaluation.accuracy,
+      learningRate: learningRateAt(
+        config,
+        { step: state.step, epoch: epoch + 1 },
+        state.plateauFactor,
+      ),
+      seconds,
+      imagesPerSecond: seen / seconds,
+    };
+    history.push(record);
+    options.onEpoch?.(record);
+    console.error(
+      `epoch ${record.epoch}: train loss ${record.trainLoss.toFixed(4)} acc ${
+        (record.trainAccuracy * 100).toFixed(2)
+      }% | ${options.val.split} loss ${record.valLoss.toFixed(4)} acc ${
+        (record.valAccuracy * 100).toFixed(2)
+      }% | ${record.imagesPerSecond.toFixed(0)} img/s`,
+    );
+
+    if (record.valAccuracy > state.best.accuracy) {
+      state.best = { accuracy: record.valAccuracy, epoch: record.epoch };
+      state.epochsSinceBest = 0;
+      tf.dispose(bestWeights.weights ?? []);
+      bestWeights.weights = model.getWeights().map((w) => w.clone());
+      if (runDir) await saveModelDir(model, join(runDir, "best"), "none");
+    } else {
+      state.epochsSinceBest++;
+      if (config.schedule === "plateau" && state.epochsSinceBest % 2 === 0) {
+        state.plateauFactor *= config.learningRateDecay;
+      }
+    }
+    state.epoch++;
+    state.batchInEpoch = 0;
+    if (runDir && checkpointDir) {
+      await saveCheckpoint(checkpointDir, model, optimizer, state);
+      await Deno.writeTextFile(join(runDir, "history.json"), JSON.stringify(history, null, 2));
+      await Deno.writeTextFile(join(runDir, "curves.svg"), curvesSvg(history, options.val.split));
+    }
+    if (config.earlyStopPatience > 0 && state.epochsSinceBest >= config.earlyStopPatience) {
+      console.error(
+        `early stop: no ${options.val.split} improvement in ${state.epochsSinceBest} epochs`,
+      );
+      break;
+    }
+  }
+  if (interrupted && runDir && checkpointDir) {
+    await saveCheckpoint(checkpointDir, model, optimizer, state);
+    console.error(`interrupted: checkpoint saved in ${checkpointDir}; resume with --resume`);
+  }
+  if (bestWeights.weights) {
+    model.setWeights(bestWeights.weights);
+    tf.dispose(bestWeights.weights);
+  } else if (runDir && state.best.epoch > 0) {
+    // Resumed run whose best epoch came before the resume: take it from disk.
+    const { loadLayersModelDir } = await import("../src/model/io.ts");
+    const best = await loadLayersModelDir(join(runDir, "best"));
+    model.setWeights(best.getWeights());
+    best.dispose();
+  }
+  return {
+    history,
+    best: { epoch: state.best.epoch, valAccuracy: Math.max(0, state.best.accuracy) },
+    model,
+    featureStats: stats,
+    interrupted,
+  };
+}
+
+export type { TrainData };
