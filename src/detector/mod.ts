@@ -6,15 +6,34 @@
  */
 export type { DetectedFace, FaceBox, FaceDetector } from "./types.ts";
 import type { FaceDetector } from "./types.ts";
+import { type BlazeFaceConfig, FULL_RANGE, SHORT_RANGE } from "./blazeface/config.ts";
+import { useWasmBackend } from "../engine/backend.ts";
+import { loadBlazeFaceGraph } from "./tfjs/load.ts";
+import { TfjsFaceDetector } from "./tfjs/detector.ts";
+import { DEFAULT_TILING, type TilingOptions } from "./tfjs/windows.ts";
 
 /** Options for {@link createFaceDetector}. */
 export interface FaceDetectorOptions {
-  /** Minimum score for a face to be reported (0..1). */
+  /** `"full"` (default, faces up to ~5 m, group photos) or `"short"` (selfie distance). */
+  model?: "full" | "short";
+  /** Minimum score for a face to be reported (0..1); defaults to MediaPipe's for the model. */
   minScore?: number;
+  /** Tiling of large photos; `{ tileFraction: 0 }` looks at the whole image only. */
+  tiling?: Partial<TilingOptions>;
+  /** Model file to load instead of `static/models/<model file>`. */
+  modelUrl?: URL;
+  /** Skip selecting the wasm backend (tests or callers that picked a backend themselves). */
+  keepBackend?: boolean;
 }
 
-/** Loads the BlazeFace weights from disk and returns a ready detector. */
-export function createFaceDetector(_options: FaceDetectorOptions = {}): Promise<FaceDetector> {
-  // Work in progress (issue 5): the tfjs-wasm runtime lands in src/detector/tfjs/.
-  return Promise.reject(new Error("createFaceDetector: the server-side runtime is not built yet"));
+/** Loads the BlazeFace weights from `static/models/` and returns a ready detector. */
+export async function createFaceDetector(options: FaceDetectorOptions = {}): Promise<FaceDetector> {
+  const config: BlazeFaceConfig = (options.model ?? "full") === "full" ? FULL_RANGE : SHORT_RANGE;
+  const minScore = options.minScore ?? config.minScore;
+  if (!(minScore > 0 && minScore < 1)) {
+    throw new RangeError(`minScore must be in (0, 1), got ${minScore}`);
+  }
+  if (!options.keepBackend) await useWasmBackend();
+  const graph = await loadBlazeFaceGraph(config, options.modelUrl);
+  return new TfjsFaceDetector(graph, config, minScore, { ...DEFAULT_TILING, ...options.tiling });
 }

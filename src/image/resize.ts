@@ -1,8 +1,9 @@
 /**
  * Area-averaging resampling ("box filter" with fractional pixel coverage, as OpenCV's `INTER_AREA`):
  * every output pixel is the mean of the source area it covers, so downscaling does not alias. The
- * source window may extend past the image; outside pixels repeat the nearest edge pixel, which keeps
- * faces at the border from being padded with black.
+ * source window may extend past the image; outside pixels either repeat the nearest edge pixel (the
+ * default, which keeps faces at the border from being padded with black) or take a constant value
+ * (letterboxing).
  *
  * @module
  */
@@ -15,13 +16,28 @@ export interface SourceRect {
   height: number;
 }
 
-/** Planar or interleaved pixels: `channels` floats a pixel, row-major. */
-export interface FloatImage {
+/** Interleaved pixels: `channels` values a pixel, row-major. */
+export interface PixelSource {
   width: number;
   height: number;
   channels: number;
+  data: ArrayLike<number>;
+}
+
+/** Interleaved float pixels: `channels` floats a pixel, row-major. */
+export interface FloatImage extends PixelSource {
   data: Float32Array;
 }
+
+/** Options for {@link resizeArea}. */
+export interface ResizeAreaOptions {
+  /** Keep only the first `channels` channels (e.g. 3 to drop alpha). Defaults to all. */
+  channels?: number;
+  /** Value for pixels outside the image; by default the nearest edge pixel is repeated. */
+  fill?: number;
+}
+
+const OUTSIDE = -1;
 
 interface AxisWeights {
   /** Per output index, start into `indices`/`weights`. */
@@ -30,8 +46,17 @@ interface AxisWeights {
   weights: Float32Array;
 }
 
-/** Which source pixels (clamped to `[0, size)`) cover each of `outSize` cells of `[start, start+length)`. */
-function axisWeights(start: number, length: number, outSize: number, size: number): AxisWeights {
+/**
+ * Which source pixels cover each of `outSize` cells of `[start, start+length)`: indices are clamped
+ * to `[0, size)`, or {@link OUTSIDE} when `clamp` is false.
+ */
+function axisWeights(
+  start: number,
+  length: number,
+  outSize: number,
+  size: number,
+  clamp: boolean,
+): AxisWeights {
   const scale = length / outSize;
   const starts = new Int32Array(outSize + 1);
   const indices: number[] = [];
@@ -45,7 +70,9 @@ function axisWeights(start: number, length: number, outSize: number, size: numbe
     for (let s = Math.floor(a); s < b; s++) {
       const overlap = Math.min(b, s + 1) - Math.max(a, s);
       if (overlap <= 1e-9) continue;
-      indices.push(Math.min(size - 1, Math.max(0, s)));
+      const inside = s >= 0 && s < size;
+      if (inside) indices.push(s);
+      else indices.push(clamp ? Math.min(size - 1, Math.max(0, s)) : OUTSIDE);
       weights.push(overlap);
       total += overlap;
     }
@@ -61,14 +88,20 @@ function axisWeights(start: number, length: number, outSize: number, size: numbe
  * @throws {RangeError} for empty images, windows or output sizes.
  */
 export function resizeArea(
-  source: FloatImage,
+  source: PixelSource,
   rect: SourceRect,
   outWidth: number,
   outHeight: number,
+  options: ResizeAreaOptions = {},
 ): FloatImage {
-  const { width, height, channels, data } = source;
-  if (width <= 0 || height <= 0 || data.length !== width * height * channels) {
-    throw new RangeError(`source image ${width}x${height}x${channels} has ${data.length} values`);
+  const { width, height, data } = source;
+  const stride = source.channels;
+  const channels = options.channels ?? stride;
+  if (width <= 0 || height <= 0 || data.length !== width * height * stride) {
+    throw new RangeError(`source image ${width}x${height}x${stride} has ${data.length} values`);
+  }
+  if (!(channels >= 1 && channels <= stride)) {
+    throw new RangeError(`cannot keep ${channels} of ${stride} channels`);
   }
   if (!(rect.width > 0 && rect.height > 0)) {
     throw new RangeError(`empty source window ${rect.width}x${rect.height}`);
@@ -78,19 +111,28 @@ export function resizeArea(
   ) {
     throw new RangeError(`output size must be positive integers, got ${outWidth}x${outHeight}`);
   }
-  const xs = axisWeights(rect.x, rect.width, outWidth, width);
-  const ys = axisWeights(rect.y, rect.height, outHeight, height);
+  const clamp = options.fill === undefined;
+  const fill = options.fill ?? 0;
+  const xs = axisWeights(rect.x, rect.width, outWidth, width, clamp);
+  const ys = axisWeights(rect.y, rect.height, outHeight, height, clamp);
+  const fillRow = new Float32Array(outWidth * channels).fill(fill);
   // Horizontal pass over the source rows the window touches, then the vertical pass.
   const rowCache = new Map<number, Float32Array>();
   const rowOf = (sy: number): Float32Array => {
     let row = rowCache.get(sy);
     if (row) return row;
+    if (sy === OUTSIDE) return fillRow;
     row = new Float32Array(outWidth * channels);
-    const base = sy * width * channels;
+    const base = sy * width * stride;
     for (let ox = 0; ox < outWidth; ox++) {
       for (let k = xs.starts[ox]; k < xs.starts[ox + 1]; k++) {
         const w = xs.weights[k];
-        const src = base + xs.indices[k] * channels;
+        const sx = xs.indices[k];
+        if (sx === OUTSIDE) {
+          for (let c = 0; c < channels; c++) row[ox * channels + c] += w * fill;
+          continue;
+        }
+        const src = base + sx * stride;
         for (let c = 0; c < channels; c++) row[ox * channels + c] += w * data[src + c];
       }
     }

@@ -1,0 +1,57 @@
+/**
+ * Which square windows of a photo the detector looks at: the whole (letterboxed) image, plus a grid
+ * of overlapping tiles so that the small faces of group photos are big enough in the model's input.
+ *
+ * @module
+ */
+import type { SourceRect } from "../../image/resize.ts";
+
+/** Tiling parameters. */
+export interface TilingOptions {
+  /** Tile side as a fraction of the image's shorter side; 0 disables tiling. */
+  tileFraction: number;
+  /** Minimum overlap between neighbouring tiles as a fraction of the tile side. */
+  overlap: number;
+  /** Images whose longer side is at most this many pixels are not tiled. */
+  minTiledSide: number;
+}
+
+/** Defaults chosen on the group photos (see README "Face detection"). */
+export const DEFAULT_TILING: TilingOptions = { tileFraction: 0.6, overlap: 0.4, minTiledSide: 720 };
+
+/** A window and whether it is a tile (its border cuts through the image). */
+export interface DetectionWindow extends SourceRect {
+  tile: boolean;
+}
+
+function starts(length: number, tile: number, overlap: number): number[] {
+  if (tile >= length) return [0];
+  const step = tile * (1 - overlap);
+  const count = Math.ceil((length - tile) / step) + 1;
+  const spacing = (length - tile) / (count - 1);
+  return Array.from({ length: count }, (_, i) => Math.round(i * spacing));
+}
+
+/** The letterboxed whole image first, then the tiles row by row. */
+export function detectionWindows(
+  width: number,
+  height: number,
+  tiling: TilingOptions = DEFAULT_TILING,
+): DetectionWindow[] {
+  const side = Math.max(width, height);
+  const windows: DetectionWindow[] = [{
+    x: (width - side) / 2,
+    y: (height - side) / 2,
+    width: side,
+    height: side,
+    tile: false,
+  }];
+  if (tiling.tileFraction <= 0 || side <= tiling.minTiledSide) return windows;
+  const tile = Math.round(Math.min(width, height) * tiling.tileFraction);
+  for (const y of starts(height, tile, tiling.overlap)) {
+    for (const x of starts(width, tile, tiling.overlap)) {
+      windows.push({ x, y, width: tile, height: tile, tile: true });
+    }
+  }
+  return windows;
+}
