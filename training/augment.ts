@@ -14,8 +14,7 @@ const CENTER = (SIZE - 1) / 2;
 
 /**
  * Writes image `src` (48*48 uint8) into `dst` at `offset` as floats `pixel * scale`, transformed by
- * a random affine map drawn from `rng` within `config`'s limits. Pixels sampled outside the source
- * take the nearest edge value, which looks less artificial than black borders on faces.
+ * a random affine map drawn from `rng` within `config`'s limits.
  */
 export function augmentInto(
   src: Uint8Array,
@@ -25,18 +24,49 @@ export function augmentInto(
   config: AugmentConfig,
   rng: Rng,
 ): void {
-  const flip = config.flip && rng.next() < 0.5;
-  const angle = (rng.uniform(-config.rotate, config.rotate) * Math.PI) / 180;
-  const zoom = 1 + rng.uniform(-config.scale, config.scale);
-  const dx = rng.uniform(-config.shift, config.shift);
-  const dy = rng.uniform(-config.shift, config.shift);
+  transformInto(src, dst, offset, scale, {
+    flip: config.flip && rng.next() < 0.5,
+    angleDegrees: rng.uniform(-config.rotate, config.rotate),
+    zoom: 1 + rng.uniform(-config.scale, config.scale),
+    dx: rng.uniform(-config.shift, config.shift),
+    dy: rng.uniform(-config.shift, config.shift),
+  });
+}
+
+/** One affine transform of a face image. */
+export interface Transform {
+  /** Mirror left-right. */
+  flip: boolean;
+  /** Rotation in degrees (counter-clockwise). */
+  angleDegrees: number;
+  /** Zoom factor (> 1 magnifies). */
+  zoom: number;
+  /** Shift right in pixels. */
+  dx: number;
+  /** Shift down in pixels. */
+  dy: number;
+}
+
+/**
+ * Writes `src` transformed by `t` into `dst` at `offset` as `pixel * scale`, by inverse mapping with
+ * bilinear sampling; samples outside the source take the nearest edge value, which looks less
+ * artificial than black borders on faces.
+ */
+export function transformInto(
+  src: Uint8Array,
+  dst: Float32Array,
+  offset: number,
+  scale: number,
+  t: Transform,
+): void {
+  const angle = (t.angleDegrees * Math.PI) / 180;
   // Inverse map: output (u, v) -> source (x, y) = R(-angle) * ((u, v) - center - shift) / zoom + center.
-  const cos = Math.cos(angle) / zoom;
-  const sin = Math.sin(angle) / zoom;
+  const cos = Math.cos(angle) / t.zoom;
+  const sin = Math.sin(angle) / t.zoom;
   for (let v = 0; v < SIZE; v++) {
-    const ry = v - CENTER - dy;
+    const ry = v - CENTER - t.dy;
     for (let u = 0; u < SIZE; u++) {
-      const rx = (flip ? SIZE - 1 - u : u) - CENTER - dx;
+      const rx = (t.flip ? SIZE - 1 - u : u) - CENTER - t.dx;
       let x = cos * rx + sin * ry + CENTER;
       let y = -sin * rx + cos * ry + CENTER;
       x = x < 0 ? 0 : x > SIZE - 1 ? SIZE - 1 : x;
@@ -53,6 +83,15 @@ export function augmentInto(
     }
   }
 }
+
+/**
+ * The ten views of ten-crop test-time augmentation: the centre and four corner crops (a 1.1x zoom
+ * shifted by 3 px towards each corner), each also mirrored.
+ */
+export const TEN_CROP: readonly Transform[] = [[0, 0], [-3, -3], [3, -3], [-3, 3], [3, 3]]
+  .flatMap(([dx, dy]) =>
+    [false, true].map((flip) => ({ flip, angleDegrees: 0, zoom: 1.1, dx, dy }))
+  );
 
 /** Copies image `src` into `dst` at `offset` as `pixel * scale`, optionally mirrored. */
 export function copyInto(

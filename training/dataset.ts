@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { PreparedSplit } from "../src/data/cache.ts";
-import { augmentInto, copyInto } from "./augment.ts";
+import { augmentInto, copyInto, type Transform, transformInto } from "./augment.ts";
 import type { AugmentConfig } from "./config.ts";
 import type { Rng } from "./rng.ts";
 
@@ -154,15 +154,15 @@ export interface Batch {
 }
 
 /**
- * Gathers the images at `indices` into a batch, augmented when `augment` and `rng` are given, and
- * mirrored when `mirror` is set (for flip test-time augmentation).
+ * Gathers the images at `indices` into a batch: augmented at random when `augment` is given, or
+ * seen through the fixed `view` transform (test-time augmentation), or as they are.
  */
 export function makeBatch(
   data: TrainData,
   indices: ArrayLike<number>,
   pixelScale: number,
   augment?: { config: AugmentConfig; rng: Rng },
-  mirror = false,
+  view?: Transform,
 ): Batch {
   const n = indices.length;
   const x = new Float32Array(n * PIXELS);
@@ -172,7 +172,8 @@ export function makeBatch(
     const i = indices[b];
     const image = data.images.subarray(i * PIXELS, (i + 1) * PIXELS);
     if (augment) augmentInto(image, x, b * PIXELS, pixelScale, augment.config, augment.rng);
-    else copyInto(image, x, b * PIXELS, pixelScale, mirror);
+    else if (view) transformInto(image, x, b * PIXELS, pixelScale, view);
+    else copyInto(image, x, b * PIXELS, pixelScale);
     y.set(data.targets.subarray(i * data.classes, (i + 1) * data.classes), b * data.classes);
     if (f && data.features) {
       const w = data.featureLength;

@@ -1,11 +1,20 @@
 /**
  * Batched inference over a whole split: class scores, and the loss/accuracy the loop validates with.
- * Test-time augmentation by horizontal flip averages the scores of each image and its mirror.
+ * Test-time augmentation averages the scores of several views of each image.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { makeBatch, type TrainData } from "./dataset.ts";
+import { TEN_CROP, type Transform } from "./augment.ts";
+
+/** Test-time augmentation: none, the image and its mirror, or ten crops. */
+export type Tta = "none" | "flip" | "tencrop";
+
+const FLIP_VIEWS: (Transform | undefined)[] = [
+  undefined,
+  { flip: true, angleDegrees: 0, zoom: 1, dx: 0, dy: 0 },
+];
 
 /** Scores (`count * classes`) of `model` on every image of `data`. */
 export function predictScores(
@@ -13,15 +22,15 @@ export function predictScores(
   data: TrainData,
   pixelScale: number,
   batchSize = 256,
-  tta: "none" | "flip" = "none",
+  tta: Tta = "none",
 ): Float32Array {
   const out = new Float32Array(data.count * data.classes);
   for (let start = 0; start < data.count; start += batchSize) {
     const end = Math.min(data.count, start + batchSize);
     const indices = Array.from({ length: end - start }, (_, i) => start + i);
-    const passes = tta === "flip" ? [false, true] : [false];
-    for (const mirror of passes) {
-      const batch = makeBatch(data, indices, pixelScale, undefined, mirror);
+    const passes = tta === "flip" ? FLIP_VIEWS : tta === "tencrop" ? TEN_CROP : [undefined];
+    for (const view of passes) {
+      const batch = makeBatch(data, indices, pixelScale, undefined, view);
       const scores = tf.tidy(() => model.predict(batch.inputs) as tf.Tensor);
       const values = scores.dataSync() as Float32Array;
       for (let i = 0; i < values.length; i++) {

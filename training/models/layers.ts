@@ -33,13 +33,32 @@ export interface ConvBlockOptions {
   seeds: SeedSequence;
   /** Layer name prefix. */
   name: string;
+  /**
+   * `seed`: conv with bias and ReLU, then BN — TFLearn's `conv_2d(activation=relu)` followed by
+   * `batch_normalization`, as the seed's models do. `modern` (default): conv without bias, BN, ReLU.
+   */
+  order?: "seed" | "modern";
 }
 
 /**
- * `conv (same) -> [BN] -> relu`. With batch-norm the convolution has no bias (BN's beta replaces it)
- * and the activation comes after BN, which trains faster and quantizes more evenly.
+ * A "same"-padded convolution with batch-norm and ReLU in one of two orders. In the `modern` order
+ * with batch-norm the convolution has no bias (BN's beta replaces it) and the activation follows BN,
+ * which trains faster and quantizes more evenly.
  */
 export function convBlock(x: tf.SymbolicTensor, o: ConvBlockOptions): tf.SymbolicTensor {
+  if (o.order === "seed") {
+    const y = tf.layers.conv2d({
+      filters: o.filters,
+      kernelSize: o.kernelSize,
+      strides: o.strides ?? 1,
+      padding: "same",
+      activation: "relu",
+      kernelInitializer: tf.initializers.heNormal({ seed: o.seeds.next() }),
+      name: `${o.name}_conv`,
+    }).apply(x) as tf.SymbolicTensor;
+    if (!o.batchNorm) return y;
+    return tf.layers.batchNormalization({ name: `${o.name}_bn` }).apply(y) as tf.SymbolicTensor;
+  }
   let y = tf.layers.conv2d({
     filters: o.filters,
     kernelSize: o.kernelSize,

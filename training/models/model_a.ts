@@ -22,11 +22,25 @@ export function buildModelA(o: ModelOptions): tf.LayersModel {
   const seeds = new SeedSequence(o.seed);
   const image = tf.input({ shape: [INPUT_SIZE, INPUT_SIZE, 1], name: "image" });
   const bn = o.batchNormConv;
-  let x = convBlock(image, { filters: 64, kernelSize: 5, batchNorm: bn, seeds, name: "a1" });
+  let x = convBlock(image, {
+    filters: 64,
+    kernelSize: 5,
+    batchNorm: bn,
+    order: "seed",
+    seeds,
+    name: "a1",
+  });
   x = maxPool3s2(x, "a1_pool");
-  x = convBlock(x, { filters: 64, kernelSize: 5, batchNorm: bn, seeds, name: "a2" });
+  x = convBlock(x, { filters: 64, kernelSize: 5, batchNorm: bn, order: "seed", seeds, name: "a2" });
   x = maxPool3s2(x, "a2_pool");
-  x = convBlock(x, { filters: 128, kernelSize: 4, batchNorm: bn, seeds, name: "a3" });
+  x = convBlock(x, {
+    filters: 128,
+    kernelSize: 4,
+    batchNorm: bn,
+    order: "seed",
+    seeds,
+    name: "a3",
+  });
   x = dropoutKeep(x, o.keepProb, seeds, "a3_dropout");
   x = tf.layers.flatten({ name: "flatten" }).apply(x) as tf.SymbolicTensor;
   x = denseBlock(x, 1024, o.batchNormDense, seeds, "fc1");

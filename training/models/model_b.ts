@@ -24,7 +24,14 @@ export function buildModelB(o: ModelOptions): tf.LayersModel {
   const bn = o.batchNormConv;
   let x = image;
   for (const [i, filters] of [64, 128, 256].entries()) {
-    x = convBlock(x, { filters, kernelSize: 3, batchNorm: bn, seeds, name: `b${i + 1}` });
+    x = convBlock(x, {
+      filters,
+      kernelSize: 3,
+      batchNorm: bn,
+      order: "seed",
+      seeds,
+      name: `b${i + 1}`,
+    });
     x = maxPool3s2(x, `b${i + 1}_pool`);
   }
   x = dropoutKeep(x, o.keepProb, seeds, "b3_dropout");

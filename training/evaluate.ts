@@ -1,0 +1,140 @@
+/**
+ * `deno task evaluate`: measures an exported model on one split — from the prepared cache or straight
+ * from a FER2013 CSV (which may hold only a PrivateTest split) — and writes `metrics.json` and
+ * `confusion.svg` next to the model.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import type { PreparedSplit, SplitName } from "../src/data/cache.ts";
+import { readPreparedSplit } from "../src/data/cache.ts";
+import { loadModelDir } from "../src/model/io.ts";
+import { useWasmBackend } from "../src/engine/backend.ts";
+import { toTrainData } from "./dataset.ts";
+import { predictScores, type Tta } from "./predict_batches.ts";
+import { argmaxRows, type ClassificationReport, confusionMatrix, formatReport } from "./metrics.ts";
+import { reportFromConfusion } from "./metrics.ts";
+import { confusionSvg } from "./charts.ts";
+import { PIXEL_SCALE } from "./run.ts";
+
+const HELP = `deno task evaluate [flags]
+
+  --model DIR        exported model folder (default models/default)
+  --split NAME       PublicTest | PrivateTest | Training (default PublicTest)
+  --data DIR         prepared data folder (default data/prepared)
+  --csv PATH         read the split straight from a FER2013 .csv/.csv.gz instead
+  --tta MODE         none | flip | tencrop (default none)
+  --no-write         do not write metrics.json / confusion.svg
+`;
+
+const SPLITS: SplitName[] = ["Training", "PublicTest", "PrivateTest"];
+
+async function loadSplit(
+  split: SplitName,
+  dataDir: string,
+  csv: string | undefined,
+  features: string[],
+): Promise<PreparedSplit> {
+  if (!csv) return await readPreparedSplit(dataDir, split, { features });
+  const data = await import("../src/data/mod.ts");
+  const splits = await data.loadFerCsvSplits(csv, { features });
+  const found = splits[split];
+  if (!found) {
+    throw new Error(
+      `${csv} has no ${split} rows (it has: ${Object.keys(splits).join(", ") || "none"})`,
+    );
+  }
+  return found;
+}
+
+/** Evaluates the model in `modelDir` on a split and returns the report. */
+export async function evaluateModelDir(
+  modelDir: string,
+  split: SplitName,
+  options: { dataDir?: string; csv?: string; tta?: Tta } = {},
+): Promise<ClassificationReport> {
+  const { model, metadata } = await loadModelDir(modelDir);
+  const featureNames = metadata.features.map((f) => f.name);
+  const prepared = await loadSplit(
+    split,
+    options.dataDir ?? "data/prepared",
+    options.csv,
+    featureNames,
+  );
+  const classes = metadata.labels.length;
+  const { data } = toTrainData(prepared, {
+    classes,
+    features: featureNames,
+    labelSmoothing: 0,
+  });
+  const scale = metadata.input.scale ?? PIXEL_SCALE;
+  const scores = predictScores(model, data, scale, 256, options.tta ?? "none");
+  model.dispose();
+  const predicted = argmaxRows(scores, classes);
+  return reportFromConfusion(confusionMatrix(data.labels, predicted, classes), metadata.labels);
+}
+
+async function main(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      model: { type: "string", default: "models/default" },
+      split: { type: "string", default: "PublicTest" },
+      data: { type: "string", default: "data/prepared" },
+      csv: { type: "string" },
+      tta: { type: "string", default: "none" },
+      "no-write": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const split = values.split as SplitName;
+  if (!SPLITS.includes(split)) throw new Error(`--split must be one of ${SPLITS.join(", ")}`);
+  const tta = values.tta as Tta;
+  if (!["none", "flip", "tencrop"].includes(tta)) {
+    throw new Error("--tta must be none, flip or tencrop");
+  }
+  await useWasmBackend();
+  const started = performance.now();
+  const report = await evaluateModelDir(values.model, split, {
+    dataDir: values.data,
+    csv: values.csv,
+    tta,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`${values.model} on ${split}${tta === "none" ? "" : ` (tta ${tta})`}:`);
+  console.log(formatReport(report));
+  console.log(`\n${report.count} images in ${seconds.toFixed(1)} s`);
+  if (!values["no-write"]) {
+    const path = join(values.model, "metrics.json");
+    let existing: Record<string, unknown> = {};
+    try {
+      existing = JSON.parse(await Deno.readTextFile(path));
+    } catch { /* first evaluation of this model */ }
+    const key = tta === "none" ? split : `${split}+${tta}`;
+    existing[key] = report;
+    await Deno.writeTextFile(path, JSON.stringify(existing, null, 2) + "\n");
+    const svgName = tta === "none" && split === "PublicTest"
+      ? "confusion.svg"
+      : `confusion-${key}.svg`;
+    await Deno.writeTextFile(
+      join(values.model, svgName),
+      confusionSvg(report, `${values.model} on ${key}`),
+    );
+    console.log(`wrote ${path} and ${join(values.model, svgName)}`);
+  }
+  return 0;
+}
+
+if (import.meta.main) {
+  try {
+    Deno.exit(await main(Deno.args));
+  } catch (error) {
+    console.error(`evaluate: ${error instanceof Error ? error.message : error}`);
+    Deno.exit(1);
+  }
+}
