@@ -11,6 +11,8 @@ import { setupTrainingBackend } from "./backend.ts";
 import { limitSplit, toTrainData } from "./dataset.ts";
 import { runTraining } from "./run.ts";
 import { exportModel } from "./export.ts";
+import { applyFerPlus, readFerPlusVotes } from "./ferplus.ts";
+import { FERPLUS_EMOTIONS } from "../src/labels.ts";
 
 const HELP = `deno task train [flags]
 
@@ -38,9 +40,6 @@ async function main(args: string[]): Promise<number> {
     console.log(JSON.stringify(config, null, 2));
     return 0;
   }
-  if (config.labels === "ferplus") {
-    throw new Error("--labels ferplus is not implemented yet (see README, FER+ mode)");
-  }
   const manifest = await readManifest(config.data).catch(() => {
     throw new Error(
       `no prepared data in ${config.data}; run \`deno task prepare --csv fer2013.csv\` first`,
@@ -50,14 +49,37 @@ async function main(args: string[]): Promise<number> {
   const runDir = flags.runDir ??
     join("runs", `${config.model}-${new Date().toISOString().replace(/[:.]/g, "-")}`);
   console.error(`backend ${backend}; run folder ${runDir}`);
-  const train = limitSplit(
-    await readPreparedSplit(config.data, "Training", { features: config.features }),
-    config.limit,
-  );
-  const val = limitSplit(
-    await readPreparedSplit(config.data, config.validationSplit, { features: config.features }),
-    config.limit,
-  );
+  let train = await readPreparedSplit(config.data, "Training", { features: config.features });
+  let val = await readPreparedSplit(config.data, config.validationSplit, {
+    features: config.features,
+  });
+  let labels = manifest.labels;
+  let softTargets: { train: Float32Array; val: Float32Array } | undefined;
+  if (config.labels === "ferplus") {
+    if (manifest.labels.length !== 7) {
+      throw new Error("FER+ mode needs data prepared with all 7 expressions");
+    }
+    const votes = await readFerPlusVotes(config.ferplus!);
+    const t = applyFerPlus(train, votes.Training!);
+    const v = applyFerPlus(val, votes[config.validationSplit]!);
+    console.error(`FER+: dropped ${t.dropped} Training and ${v.dropped} ${val.split} images`);
+    train = t.split;
+    val = v.split;
+    softTargets = { train: t.targets, val: v.targets };
+    labels = [...FERPLUS_EMOTIONS];
+  }
+  if (config.limit) {
+    const keep = config.limit;
+    const cut = (s: typeof train, t?: Float32Array) => ({
+      split: limitSplit(s, keep),
+      targets: t?.subarray(0, Math.min(keep, s.count) * labels.length),
+    });
+    const a = cut(train, softTargets?.train);
+    const b = cut(val, softTargets?.val);
+    train = a.split;
+    val = b.split;
+    if (softTargets) softTargets = { train: a.targets!, val: b.targets! };
+  }
   const controller = new AbortController();
   const onInterrupt = () => {
     console.error("\nstopping after this batch (Ctrl-C again to abort without saving)...");
@@ -68,8 +90,9 @@ async function main(args: string[]): Promise<number> {
   const result = await runTraining(config, {
     train,
     val,
-    labels: manifest.labels,
+    labels,
     runDir,
+    softTargets,
     resume: flags.resume,
     signal: controller.signal,
   });
@@ -80,7 +103,8 @@ async function main(args: string[]): Promise<number> {
       `at epoch ${result.best.epoch}`,
   );
   const { data: valData } = toTrainData(val, {
-    classes: manifest.labels.length,
+    classes: labels.length,
+    softTargets: softTargets?.val,
     features: config.features,
     labelSmoothing: 0,
     stats: result.featureStats,
@@ -90,7 +114,7 @@ async function main(args: string[]): Promise<number> {
     const exported = await exportModel(result.model, {
       dir,
       config,
-      labels: manifest.labels,
+      labels,
       val: valData,
       valName: config.validationSplit,
       features,
