@@ -197,7 +197,7 @@ export function hog(
   width: number,
   height: number,
   options: HogOptions,
-  out = new Float32Array(hogLength(width, height, options)),
+  out: Float32Array = new Float32Array(hogLength(width, height, options)),
   offset = 0,
 ): Float32Array {
   const gradients = imageGradients(image, width, height);
@@ -240,9 +240,9 @@ export function slidingHog(
   width: number,
   height: number,
   options: SlidingHogOptions,
-  out = new Float32Array(slidingHogLength(width, height, options)),
+  out: Float32Array = new Float32Array(slidingHogLength(width, height, options)),
   offset = 0,
-  gradients = imageGradients(image, width, height),
+  gradients: Gradients = imageGradients(image, width, height),
 ): Float32Array {
   for (const y of windowStarts(height, options.step)) {
     for (const x of windowStarts(width, options.step)) {

@@ -9,3 +9,5 @@ export * from "./fer_csv.ts";
 export * from "./hog.ts";
 export { FER2013_HINT, openFerSource, openFerStream } from "./source.ts";
 export { type CsvRecord, csvRecords } from "./csv_records.ts";
+export * from "./features.ts";
+export * from "./load.ts";
