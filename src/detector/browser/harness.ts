@@ -53,9 +53,10 @@ export function hasChromium(): boolean {
 
 /** Starts the server and Chromium and waits until the FaceDetector is created (or failed). */
 export async function launchBrowserFaceDetector(
-  options: { modelFile?: string; minScore?: number } = {},
+  options: { modelFile?: string; modelDir?: URL; minScore?: number } = {},
 ): Promise<BrowserFaceDetector> {
   const modelFile = options.modelFile ?? "face_detection_short_range.tflite";
+  const modelDir = options.modelDir ?? MODELS_DIR;
   const images = new Map<string, { bytes: Uint8Array; type: string }>();
   const html = detectorPageHtml(modelFile, options.minScore ?? 0.5);
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (request) => {
@@ -78,7 +79,7 @@ export async function launchBrowserFaceDetector(
       }
       if (name.startsWith(PAGE_PATHS.models)) {
         return send(
-          await Deno.readFile(new URL(name.slice(PAGE_PATHS.models.length), MODELS_DIR)),
+          await Deno.readFile(new URL(name.slice(PAGE_PATHS.models.length), modelDir)),
           ext,
         );
       }
