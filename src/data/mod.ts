@@ -11,3 +11,4 @@ export { FER2013_HINT, openFerSource, openFerStream } from "./source.ts";
 export { type CsvRecord, csvRecords } from "./csv_records.ts";
 export * from "./features.ts";
 export * from "./load.ts";
+export { crc32, encodeGrayPng } from "./png.ts";

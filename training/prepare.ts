@@ -1,0 +1,124 @@
+/**
+ * `deno task prepare`: converts FER2013 (`fer2013.csv` / `.csv.gz`) into the prepared-data cache
+ * that training reads (images, integer labels, HOG and sliding-window HOG features). Run with
+ * `--help` for the options.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { type BadRow, featureNames } from "../src/data/mod.ts";
+import { FER_EMOTIONS } from "../src/labels.ts";
+import { prepareDataset } from "./prepare/run.ts";
+import { formatSummary } from "./prepare/summary.ts";
+
+/** Usage text of the command. */
+export const USAGE = `deno task prepare [options]
+
+Converts FER2013 into data/prepared (per-split binary files + manifest.json).
+
+  --csv PATH               FER2013 CSV, plain or gzip (default: fer2013.csv)
+  --out DIR                cache directory (default: data/prepared)
+  --expressions 0,3,4,5,6  emotion ids to keep, in new label order (default: all 7;
+                           ${FER_EMOTIONS.map((e, i) => `${i} ${e}`).join(", ")})
+  --hog / --no-hog         whole-image HOG, 72 values (default: on)
+  --hog-windows / --no-hog-windows
+                           sliding-window HOG, 2592 values (default: on)
+  --landmarks / --no-landmarks
+                           face landmarks (default: off; not available yet)
+  --jpg                    also write every image as PNG: DIR/images/<Split>/<emotion>/<n>.png
+  --limit N                at most N images per split (quick experiments)
+  --strict                 stop at the first bad row (default: skip and count bad rows)
+  --force                  convert even if the cache is up to date
+  -h, --help               show this help`;
+
+const MAX_BAD_ROWS_SHOWN = 10;
+
+function fail(message: string, code = 1): never {
+  console.error(`prepare: ${message}`);
+  Deno.exit(code);
+}
+
+function parseExpressions(text: string): number[] {
+  const ids = text.split(",").map((part) => part.trim());
+  if (ids.some((id) => !/^\d+$/.test(id))) {
+    fail(`--expressions takes comma-separated emotion ids 0..6, got ${JSON.stringify(text)}`, 2);
+  }
+  return ids.map(Number);
+}
+
+function parseLimit(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) {
+    fail(`--limit takes a non-negative integer, got ${JSON.stringify(text)}`, 2);
+  }
+  return Number(text);
+}
+
+/** Runs the command with `args` (as in `Deno.args`). */
+export async function main(args: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      strict: true,
+      options: {
+        csv: { type: "string", default: "fer2013.csv" },
+        out: { type: "string", default: "data/prepared" },
+        expressions: { type: "string", default: FER_EMOTIONS.map((_, i) => i).join(",") },
+        hog: { type: "boolean" },
+        "no-hog": { type: "boolean" },
+        "hog-windows": { type: "boolean" },
+        "no-hog-windows": { type: "boolean" },
+        landmarks: { type: "boolean" },
+        "no-landmarks": { type: "boolean" },
+        jpg: { type: "boolean", default: false },
+        limit: { type: "string" },
+        strict: { type: "boolean", default: false },
+        force: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    fail(`${(error as Error).message}\n\n${USAGE}`, 2);
+  }
+  const flags = parsed.values;
+  if (flags.help) {
+    console.log(USAGE);
+    return;
+  }
+  const on = (yes: boolean | undefined, no: boolean | undefined, fallback: boolean) =>
+    no ? false : yes ?? fallback;
+  const features = [
+    ...(on(flags.hog, flags["no-hog"], true) ? ["hog"] : []),
+    ...(on(flags["hog-windows"], flags["no-hog-windows"], true) ? ["hogWindows"] : []),
+    ...(on(flags.landmarks, flags["no-landmarks"], false) ? ["landmarks"] : []),
+  ];
+  const unknown = features.filter((f) => !featureNames().includes(f));
+  if (unknown.length > 0) fail(`unknown features ${unknown.join(", ")}`);
+
+  const badRows: BadRow[] = [];
+  let badCount = 0;
+  try {
+    const result = await prepareDataset({
+      csv: flags.csv!,
+      out: flags.out!,
+      expressions: parseExpressions(flags.expressions!),
+      features,
+      images: flags.jpg!,
+      limit: parseLimit(flags.limit),
+      strict: flags.strict!,
+      force: flags.force,
+      progress: true,
+      onBadRow: (bad) => {
+        if (badCount++ < MAX_BAD_ROWS_SHOWN) badRows.push(bad);
+      },
+    });
+    for (const bad of badRows) console.error(`skipped line ${bad.line}: ${bad.reason}`);
+    if (badCount > badRows.length) console.error(`... ${badCount - badRows.length} more bad rows`);
+    console.log(formatSummary(result.manifest, { ...result, out: flags.out! }));
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+}
+
+if (import.meta.main) await main(Deno.args);
