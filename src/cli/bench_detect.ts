@@ -19,6 +19,8 @@ import { createFaceDetector, type DetectedFace, type FaceDetector } from "../det
 import { drawFaces } from "../detector/draw.ts";
 import { iou } from "../detector/blazeface/nms.ts";
 import { hasChromium, launchBrowserFaceDetector } from "../detector/browser/harness.ts";
+import { FER_FRAMING } from "../image/crop.ts";
+import { correlation, ferMeanFace, meanCrop, sideBySide } from "./framing_check.ts";
 
 /**
  * Visible faces per photo. shared/README.md and issue 5 say 6 for group5.jpg, but the photo shows
@@ -110,6 +112,40 @@ function frame640(image: RgbaImage): RgbaImage {
   return { width: 640, height: 480, data: Uint8ClampedArray.from(resized.data) };
 }
 
+/** Correlation of the mean crop with the mean FER2013 face, for framings around the default. */
+async function framingReport(
+  crops: { image: RgbaImage; box: DetectedFace["box"] }[],
+  ferPath: string,
+  outDir: string,
+): Promise<void> {
+  const fer = await ferMeanFace(ferPath, 5000).catch(() => undefined);
+  if (!fer) {
+    console.log(`framing check skipped: cannot read ${ferPath}`);
+    return;
+  }
+  const cells: string[] = [];
+  for (const scale of [1.0, 1.15, 1.3, 1.5]) {
+    for (const shiftY of [-0.1, FER_FRAMING.shiftY, 0.1]) {
+      cells.push(
+        `${scale}/${shiftY}: ${correlation(meanCrop(crops, { scale, shiftY }), fer).toFixed(3)}`,
+      );
+    }
+  }
+  const ours = meanCrop(crops);
+  console.log(
+    `framing: correlation of the mean of ${crops.length} crops with the mean of 5000 FER2013 faces ` +
+      `(scale/shiftY): ${cells.join(", ")}; default ${FER_FRAMING.scale}/${FER_FRAMING.shiftY}: ` +
+      `${correlation(ours, fer).toFixed(3)}`,
+  );
+  const picture = sideBySide([fer, ours]);
+  const pixels = new Uint8ClampedArray(picture.data.length);
+  pixels.set(picture.data);
+  await Deno.writeFile(
+    `${outDir}/framing-fer-vs-crops.png`,
+    new Uint8Array(await encodePng(new ImageData(pixels, picture.width, picture.height))),
+  );
+}
+
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
@@ -120,7 +156,11 @@ if (import.meta.main) {
       },
       out: { type: "string", default: "/tmp/detect-out" },
       runs: { type: "string", default: "3" },
-      browser: { type: "boolean", default: true },
+      fer: {
+        type: "string",
+        default:
+          new URL("../../../shared/data/fer2013/fer2013-dev.csv.gz", import.meta.url).pathname,
+      },
       "no-browser": { type: "boolean" },
     },
   });
@@ -146,6 +186,7 @@ if (import.meta.main) {
   };
   const browserStats = { faces: 0, server: 0, matched: 0, iouSum: 0, ms: [] as number[] };
   let failures = 0;
+  const crops: { image: RgbaImage; box: DetectedFace["box"] }[] = [];
   for (const name of names) {
     const bytes = await Deno.readFile(`${values.photos}/${name}`);
     const t0 = performance.now();
@@ -158,6 +199,7 @@ if (import.meta.main) {
     await detector.detect(frame);
     const frameRun = await timeDetect(detector, frame, runs);
     const expected = EXPECTED[name];
+    for (const face of tiled.faces) crops.push({ image, box: face.box });
     if (tiled.faces.length !== expected) failures++;
     totals.expected += expected;
     totals.found += tiled.faces.length;
@@ -226,6 +268,7 @@ if (import.meta.main) {
     );
     await browser.close();
   }
+  await framingReport(crops, values.fer!, values.out!);
   console.log(`PNGs (green: server tiled, blue: browser) in ${values.out}`);
   for (const d of [detector, baseline, shortSingle]) d.dispose();
   if (failures > 0) {
