@@ -11,6 +11,7 @@ const LF = 0x0a;
 const CR = 0x0d;
 const QUOTE = 0x22;
 const COMMA = 0x2c;
+const BOM = [0xef, 0xbb, 0xbf];
 
 /** One CSV record: its fields as raw bytes (quotes removed, `""` unescaped). */
 export interface CsvRecord {
@@ -119,10 +120,13 @@ export async function* csvRecords(
     return { line: startLine, fields };
   };
 
+  let head: Uint8Array = new Uint8Array(0); // first bytes, held back until a byte-order mark can be ruled out
   for await (let chunk of chunks) {
-    if (first && chunk.length > 0) {
+    if (first) {
+      head = concat([head, chunk], head.length + chunk.length);
+      if (head.length < 3 && head.every((b, i) => b === BOM[i])) continue;
       first = false;
-      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+      chunk = BOM.every((b, i) => head[i] === b) ? head.subarray(3) : head;
     }
     let start = 0;
     while (start < chunk.length) {
@@ -148,6 +152,11 @@ export async function* csvRecords(
       const record = finish(bytes, quotes);
       if (record) yield record;
     }
+  }
+  if (first && head.length > 0 && !BOM.every((b, i) => head[i] === b)) {
+    // Input shorter than a byte-order mark.
+    pending = [head];
+    pendingBytes = head.length;
   }
   if (pendingBytes > 0) {
     const bytes = concat(pending, pendingBytes);
