@@ -1,4 +1,5 @@
 import { assertEquals, assertOk, assertThrows } from "../assert.ts";
+import * as tf from "@tensorflow/tfjs";
 import { createFaceDetector, type DetectedFace } from "../../src/detector/mod.ts";
 import { decodeImage, type RgbaImage } from "../../src/image/decode.ts";
 import { cropFaceGray48 } from "../../src/image/crop.ts";
@@ -60,4 +61,15 @@ Deno.test("a blank frame has no faces; bad options and disposed detectors throw"
     () => createFaceDetector({ modelUrl: new URL("file:///nonexistent/model.tflite") }),
     "build:detector",
   );
+});
+
+Deno.test("detection and dispose leave no tfjs tensors behind", async () => {
+  const start = tf.memory().numTensors;
+  const detector = await createFaceDetector();
+  const loaded = tf.memory().numTensors;
+  assertOk(loaded - start > 100, `only ${loaded - start} weight tensors`);
+  await detector.detect({ width: 800, height: 600, data: new Uint8ClampedArray(800 * 600 * 4) });
+  assertEquals(tf.memory().numTensors, loaded);
+  detector.dispose();
+  assertEquals(tf.memory().numTensors, start);
 });

@@ -78,22 +78,29 @@ export class TfjsGraph {
     // Fold DEQUANTIZE of constants, and put filters in tfjs layout.
     for (const op of model.operators) {
       if (op.opcode === Op.DEQUANTIZE && this.#constants.has(op.inputs[0])) {
+        // The float16 source is read only by this DEQUANTIZE; keep the widened copy alone.
         this.#constants.set(op.outputs[0], this.#constants.get(op.inputs[0])!);
+        this.#constants.delete(op.inputs[0]);
       }
     }
     for (const op of model.operators) {
       const filterIndex = op.inputs[1];
       const filter = this.#constants.get(filterIndex);
       if (!filter) continue;
+      let converted: tf.Tensor | undefined;
       if (op.opcode === Op.CONV_2D) {
         // TFLite OHWI → tfjs HWIO.
-        this.#constants.set(filterIndex, tf.transpose(filter, [1, 2, 3, 0]));
+        converted = tf.transpose(filter, [1, 2, 3, 0]);
       } else if (op.opcode === Op.DEPTHWISE_CONV_2D) {
         // TFLite [1, H, W, C·M] → tfjs [H, W, C, M].
         const multiplier = op.options?.int32(3, 1) || 1;
         const [, h, w, cm] = filter.shape;
-        this.#constants.set(filterIndex, tf.reshape(filter, [h, w, cm / multiplier, multiplier]));
+        converted = tf.reshape(filter, [h, w, cm / multiplier, multiplier]);
       }
+      if (!converted) continue;
+      this.#constants.set(filterIndex, converted);
+      // Free the TFLite-layout copy unless another operator still reads it.
+      if (![...this.#constants.values()].includes(filter)) filter.dispose();
     }
   }
 
