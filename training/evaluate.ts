@@ -38,7 +38,7 @@ async function loadSplit(
 ): Promise<PreparedSplit> {
   if (!csv) return await readPreparedSplit(dataDir, split, { features });
   const data = await import("../src/data/mod.ts");
-  const splits = await data.loadFerCsvSplits(csv, { features });
+  const { splits } = await data.loadFerCsvSplits(csv, { features });
   const found = splits[split];
   if (!found) {
     throw new Error(
