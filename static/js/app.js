@@ -1,0 +1,330 @@
+// @ts-check
+/// <reference lib="dom" />
+/**
+ * The camera page: finds faces in the live video with tasks-vision, crops each to 48x48 grayscale,
+ * classifies them in one batch (server or in-browser, one request in flight, a steady rate), smooths
+ * the scores and draws the overlay; plus photo mode. Entry point of `index.html`.
+ *
+ * @module
+ */
+import { startCamera, stopCamera } from "./camera.js";
+import { BrowserClassifier, ClassifyError, classifyOnServer } from "./classifiers.js";
+import { createFaceDetector, toDetections } from "./detector.js";
+import { cropFaceGray48, cropReadRect } from "./face_crop.js";
+import { displayName } from "./labels.js";
+import { drawFaces, faceLabel, renderScoreBars } from "./overlay.js";
+import { drawPhoto, drawPhotoFaces, predictOnServer } from "./photo.js";
+import { ScoreSmoother } from "./smoothing.js";
+
+/** Minimum time between two classification requests (about 7 a second). */
+const CLASSIFY_INTERVAL_MS = 150;
+/** Pause after a failed request before the next try. */
+const RETRY_AFTER_MS = 2000;
+/** Most faces sent in one batch. */
+const MAX_FACES = 32;
+/** How long no face must be seen before the page says so. */
+const NO_FACE_AFTER_MS = 800;
+
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const video = /** @type {HTMLVideoElement} */ ($("video"));
+const overlay = /** @type {HTMLCanvasElement} */ ($("overlay"));
+const stage = $("camera-stage");
+const cameraButton = /** @type {HTMLButtonElement} */ ($("camera-toggle"));
+const cameraStatus = $("camera-status");
+const hud = $("hud");
+const scoreBars = $("score-bars");
+const facesSummary = $("faces-summary");
+const modeBadge = $("mode-badge");
+const frameCanvas = document.createElement("canvas");
+const frameCtx = /** @type {CanvasRenderingContext2D} */ (
+  frameCanvas.getContext("2d", { willReadFrequently: true })
+);
+
+const state = {
+  /** @type {"server" | "browser"} */ mode: "server",
+  /** @type {BrowserClassifier | undefined} */ browserClassifier: undefined,
+  /** @type {any} */ detector: undefined,
+  /** @type {MediaStream | undefined} */ stream: undefined,
+  smoother: new ScoreSmoother(),
+  inFlight: false,
+  lastSentAt: 0,
+  retryAt: 0,
+  lastFaceAt: 0,
+  lastVideoTime: -1,
+  fps: 0,
+  lastFrameAt: 0,
+  rttMs: 0,
+  /** @type {string | undefined} */ classifyError: undefined,
+  running: false,
+};
+
+/**
+ * Shows a status line; `kind` styles it and tells tests which state the page is in.
+ * @param {HTMLElement} el
+ * @param {string} kind
+ * @param {string} text
+ */
+function setStatus(el, kind, text) {
+  el.dataset.kind = kind;
+  el.textContent = text;
+}
+
+/** Classifies faces with the active mode. */
+function classify(/** @type {Uint8Array[]} */ faces) {
+  if (state.mode === "browser" && state.browserClassifier) {
+    return state.browserClassifier.classify(faces);
+  }
+  return classifyOnServer(faces);
+}
+
+/**
+ * Crops the given boxes from the current video frame.
+ * @param {import("./face_crop.js").Box[]} boxes
+ */
+function cropFromVideo(boxes) {
+  const { videoWidth: w, videoHeight: h } = video;
+  if (frameCanvas.width !== w || frameCanvas.height !== h) {
+    [frameCanvas.width, frameCanvas.height] = [w, h];
+  }
+  frameCtx.drawImage(video, 0, 0, w, h);
+  return boxes.map((box) => {
+    const rect = cropReadRect(box, w, h);
+    const pixels = frameCtx.getImageData(rect.x, rect.y, rect.width, rect.height);
+    return cropFaceGray48(pixels, { ...box, x: box.x - rect.x, y: box.y - rect.y });
+  });
+}
+
+/**
+ * Sends the faces of this frame when no request is in flight and the interval has passed.
+ * @param {import("./detector.js").Detection[]} detections
+ * @param {number} now
+ */
+function maybeClassify(detections, now) {
+  if (state.inFlight || detections.length === 0) return;
+  if (now - state.lastSentAt < CLASSIFY_INTERVAL_MS || now < state.retryAt) return;
+  const boxes = detections.slice(0, MAX_FACES).map((d) => d.box);
+  const faces = cropFromVideo(boxes);
+  state.inFlight = true;
+  state.lastSentAt = now;
+  const sentMode = state.mode;
+  classify(faces).then((scores) => {
+    const done = performance.now();
+    state.rttMs = state.rttMs ? 0.8 * state.rttMs + 0.2 * (done - now) : done - now;
+    if (sentMode === state.mode) state.smoother.update(boxes, scores, done);
+    if (state.classifyError) {
+      state.classifyError = undefined;
+      setStatus(cameraStatus, "ok", "Camera running.");
+    }
+  }).catch((error) => {
+    state.retryAt = performance.now() + RETRY_AFTER_MS;
+    const unreachable = error instanceof ClassifyError && error.status === 0;
+    state.classifyError = unreachable ? "unreachable" : "error";
+    setStatus(
+      cameraStatus,
+      unreachable ? "unreachable" : "error",
+      unreachable
+        ? "Server unreachable: faces are still found, labels resume when it answers (or switch to in-browser mode)."
+        : `Classification failed: ${error.message}`,
+    );
+  }).finally(() => {
+    state.inFlight = false;
+  });
+}
+
+/** Draws boxes, labels, bars and the HUD for this frame's detections. */
+function render(
+  /** @type {import("./detector.js").Detection[]} */ detections,
+  /** @type {number} */ now,
+) {
+  const ctx = /** @type {CanvasRenderingContext2D} */ (overlay.getContext("2d"));
+  ctx.clearRect(0, 0, overlay.width, overlay.height);
+  const labelled = detections.map((d) => ({
+    box: d.box,
+    scores: state.smoother.lookup(d.box, now)?.scores,
+  }));
+  drawFaces(ctx, labelled);
+  renderScoreBars(scoreBars, labelled[0]?.scores);
+  stage.dataset.faces = String(detections.length);
+  const lines = labelled.map((f, i) => {
+    const { text } = faceLabel(f.scores);
+    const b = f.box;
+    return `Face ${i + 1}: ${f.scores ? text : "classifying"} at ${Math.round(b.x)},${
+      Math.round(b.y)
+    } ` +
+      `${Math.round(b.width)}x${Math.round(b.height)}`;
+  });
+  if (facesSummary.textContent !== lines.join("\n")) {
+    facesSummary.replaceChildren(
+      ...lines.map((line) => Object.assign(document.createElement("li"), { textContent: line })),
+    );
+  }
+  const rtt = state.rttMs ? ` · RTT ${Math.round(state.rttMs)} ms` : "";
+  hud.textContent = `${state.fps.toFixed(0)} FPS${rtt}`;
+}
+
+/** One animation frame: detect on a new video frame, maybe classify, draw. */
+function tick() {
+  if (!state.running) return;
+  const now = performance.now();
+  if (video.readyState >= 2 && video.currentTime !== state.lastVideoTime) {
+    state.lastVideoTime = video.currentTime;
+    if (state.lastFrameAt) {
+      const fps = 1000 / Math.max(1, now - state.lastFrameAt);
+      state.fps = state.fps ? 0.9 * state.fps + 0.1 * fps : fps;
+    }
+    state.lastFrameAt = now;
+    if (overlay.width !== video.videoWidth || overlay.height !== video.videoHeight) {
+      [overlay.width, overlay.height] = [video.videoWidth, video.videoHeight];
+      stage.style.aspectRatio = `${video.videoWidth} / ${video.videoHeight}`;
+    }
+    const detections = toDetections(
+      state.detector.detectForVideo(video, now),
+      video.videoWidth,
+      video.videoHeight,
+    );
+    if (detections.length) {
+      state.lastFaceAt = now;
+      if (cameraStatus.dataset.kind === "noface") setStatus(cameraStatus, "ok", "Camera running.");
+    } else if (now - state.lastFaceAt > NO_FACE_AFTER_MS && !state.classifyError) {
+      setStatus(cameraStatus, "noface", "No face found: face the camera with good light.");
+    }
+    maybeClassify(detections, now);
+    render(detections, now);
+  }
+  requestAnimationFrame(tick);
+}
+
+async function startLive() {
+  cameraButton.disabled = true;
+  try {
+    // Camera first: a denied permission or a missing camera is reported without waiting for the
+    // detector's wasm to download.
+    setStatus(cameraStatus, "loading", "Waiting for the camera…");
+    state.stream = await startCamera(video);
+    setStatus(cameraStatus, "loading", "Loading the face detector…");
+    state.detector ??= await createFaceDetector("VIDEO");
+    state.running = true;
+    state.lastFaceAt = performance.now();
+    cameraButton.textContent = "Stop camera";
+    setStatus(cameraStatus, "ok", "Camera running.");
+    requestAnimationFrame(tick);
+  } catch (error) {
+    stopCamera(state.stream);
+    state.stream = undefined;
+    const kind = /** @type {any} */ (error).kind ?? "error";
+    setStatus(cameraStatus, kind, /** @type {Error} */ (error).message);
+  } finally {
+    cameraButton.disabled = false;
+  }
+}
+
+function stopLive() {
+  state.running = false;
+  stopCamera(state.stream);
+  state.stream = undefined;
+  video.srcObject = null;
+  cameraButton.textContent = "Start camera";
+  setStatus(cameraStatus, "idle", "Camera stopped.");
+}
+
+/** Switches the classifier; falls back to server mode when the in-browser model cannot load. */
+async function setMode(/** @type {"server" | "browser"} */ mode) {
+  const radios =
+    /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll("input[name=mode]"));
+  if (mode === "browser" && !state.browserClassifier) {
+    modeBadge.textContent = "Loading the in-browser model…";
+    try {
+      state.browserClassifier = await BrowserClassifier.load();
+    } catch (error) {
+      modeBadge.textContent = `In-browser mode unavailable: ${
+        /** @type {Error} */ (error).message
+      }`;
+      modeBadge.dataset.mode = "server";
+      state.mode = "server";
+      for (const r of radios) r.checked = r.value === "server";
+      return;
+    }
+  }
+  state.mode = mode;
+  state.smoother = new ScoreSmoother();
+  state.retryAt = 0;
+  localStorage.setItem("fer-edge-mode", mode);
+  for (const r of radios) r.checked = r.value === mode;
+  modeBadge.dataset.mode = mode;
+  modeBadge.textContent = mode === "browser"
+    ? "Classifier: in this browser (tfjs, wasm)"
+    : "Classifier: server (POST /api/classify)";
+}
+
+const photoStatus = $("photo-status");
+const photoCanvas = /** @type {HTMLCanvasElement} */ ($("photo-canvas"));
+const photoFaces = $("photo-faces");
+
+/** Photo mode: draw the photo, ask the server, draw its faces. */
+async function analysePhoto(/** @type {File} */ file) {
+  photoFaces.replaceChildren();
+  setStatus(photoStatus, "loading", `Analysing ${file.name}…`);
+  try {
+    const { scale } = await drawPhoto(file, photoCanvas);
+    photoCanvas.hidden = false;
+    const t0 = performance.now();
+    const faces = await predictOnServer(file);
+    const ms = Math.round(performance.now() - t0);
+    drawPhotoFaces(photoCanvas, faces, scale);
+    photoFaces.replaceChildren(...faces.map((f, i) =>
+      Object.assign(document.createElement("li"), {
+        textContent: `Face ${i + 1}: ${displayName(f.emotion)} ${Math.round(f.confidence * 100)}%`,
+      })
+    ));
+    photoCanvas.dataset.faces = String(faces.length);
+    setStatus(
+      photoStatus,
+      faces.length ? "ok" : "noface",
+      faces.length
+        ? `${faces.length} face${faces.length > 1 ? "s" : ""} found in ${ms} ms.`
+        : "No face found in this photo.",
+    );
+  } catch (error) {
+    const unreachable = error instanceof ClassifyError && error.status === 0;
+    setStatus(
+      photoStatus,
+      unreachable ? "unreachable" : "error",
+      unreachable
+        ? "Server unreachable: photo analysis needs the server."
+        : /** @type {Error} */ (error).message,
+    );
+  }
+}
+
+function wirePhoto() {
+  const input = /** @type {HTMLInputElement} */ ($("photo-input"));
+  const zone = $("drop-zone");
+  input.addEventListener("change", () => {
+    if (input.files?.[0]) analysePhoto(input.files[0]);
+    input.value = "";
+  });
+  zone.addEventListener("dragover", (event) => {
+    event.preventDefault();
+    zone.classList.add("over");
+  });
+  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    zone.classList.remove("over");
+    const file = event.dataTransfer?.files[0];
+    if (file) analysePhoto(file);
+    else setStatus(photoStatus, "error", "Drop an image file (JPEG, PNG or WebP).");
+  });
+}
+
+cameraButton.addEventListener("click", () => (state.running ? stopLive() : startLive()));
+for (const radio of document.querySelectorAll("input[name=mode]")) {
+  radio.addEventListener("change", (event) => {
+    setMode(/** @type {any} */ (event.target).value);
+  });
+}
+wirePhoto();
+const params = new URLSearchParams(location.search);
+const initialMode = params.get("mode") ?? localStorage.getItem("fer-edge-mode");
+setMode(initialMode === "browser" ? "browser" : "server");
+if (params.has("autostart")) startLive();

@@ -1,0 +1,195 @@
+// @ts-check
+/// <reference lib="dom" />
+/**
+ * The two ways the page turns 48x48 grayscale faces into class scores: `POST /api/classify` on the
+ * server, or the same quantized model run in this browser with tfjs on its wasm backend.
+ *
+ * @module
+ */
+import { EMOTIONS } from "./labels.js";
+
+/** Bytes of one 48x48 grayscale face. */
+export const FACE_BYTES = 48 * 48;
+
+/** The server could not be reached or answered with an error; `status` is 0 when unreachable. */
+export class ClassifyError extends Error {
+  /**
+   * @param {string} message
+   * @param {number} status HTTP status, or 0 for a network failure
+   */
+  constructor(message, status) {
+    super(message);
+    this.name = "ClassifyError";
+    this.status = status;
+  }
+}
+
+/**
+ * Packs faces into the compact binary body of `POST /api/classify`: the faces' 2304 bytes each,
+ * back to back (the server derives the count from the length).
+ * @param {Uint8Array[]} faces
+ */
+export function packFaces(faces) {
+  const body = new Uint8Array(faces.length * FACE_BYTES);
+  faces.forEach((face, i) => {
+    if (face.length !== FACE_BYTES) {
+      throw new RangeError(`face ${i} has ${face.length} bytes, expected ${FACE_BYTES}`);
+    }
+    body.set(face, i * FACE_BYTES);
+  });
+  return body;
+}
+
+/**
+ * Reads one face's scores as an array in {@link EMOTIONS} order, from either an object keyed by class
+ * name (`{ happy: 0.9, ... }`) or an array.
+ * @param {unknown} scores
+ * @returns {number[]}
+ */
+export function scoresToArray(scores) {
+  if (Array.isArray(scores)) {
+    if (scores.length < EMOTIONS.length || !scores.every((s) => typeof s === "number")) {
+      throw new TypeError(`expected ${EMOTIONS.length} numeric scores`);
+    }
+    return scores.slice(0, EMOTIONS.length);
+  }
+  if (scores && typeof scores === "object") {
+    const record = /** @type {Record<string, unknown>} */ (scores);
+    return EMOTIONS.map((e) => {
+      const v = record[e];
+      if (typeof v !== "number") throw new TypeError(`score for "${e}" is missing`);
+      return v;
+    });
+  }
+  throw new TypeError("scores must be an array or an object keyed by emotion");
+}
+
+/**
+ * Score rows from a `/api/classify` JSON answer: `{ faces: [{ scores }] }` (also accepted:
+ * `results` for `faces`, or `scores` as a list of rows).
+ * @param {unknown} json
+ * @returns {number[][]}
+ */
+export function parseClassifyResponse(json) {
+  const body = /** @type {Record<string, unknown>} */ (json ?? {});
+  const faces = body.faces ?? body.results;
+  if (Array.isArray(faces)) {
+    return faces.map((f) => scoresToArray(/** @type {{ scores: unknown }} */ (f).scores));
+  }
+  if (Array.isArray(body.scores)) return body.scores.map(scoresToArray);
+  throw new TypeError("classify response has no faces");
+}
+
+/**
+ * Classifies faces on the server.
+ * @param {Uint8Array[]} faces 48x48 grayscale faces
+ * @param {{ endpoint?: string, timeoutMs?: number }} [options]
+ * @returns {Promise<number[][]>} scores per face, {@link EMOTIONS} order
+ */
+export async function classifyOnServer(
+  faces,
+  { endpoint = "/api/classify", timeoutMs = 5000 } = {},
+) {
+  if (faces.length === 0) return [];
+  let response;
+  try {
+    response = await fetch(endpoint, {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream" },
+      body: packFaces(faces),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    throw new ClassifyError(`server unreachable (${/** @type {Error} */ (error).message})`, 0);
+  }
+  const json = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const detail = json && typeof json.error === "string" ? json.error : response.statusText;
+    throw new ClassifyError(`server answered ${response.status}: ${detail}`, response.status);
+  }
+  const rows = parseClassifyResponse(json);
+  if (rows.length !== faces.length) {
+    throw new ClassifyError(
+      `sent ${faces.length} faces, got ${rows.length} results`,
+      response.status,
+    );
+  }
+  return rows;
+}
+
+/**
+ * Loads a classic script once (the tfjs UMD bundles, which define `globalThis.tf`).
+ * @param {string} src
+ * @returns {Promise<void>}
+ */
+function loadScript(src) {
+  const existing = document.querySelector(`script[src="${src}"]`);
+  if (existing) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = src;
+    script.onload = () => resolve();
+    script.onerror = () => reject(new Error(`could not load ${src}`));
+    document.head.append(script);
+  });
+}
+
+/**
+ * The classifier running in this browser: tfjs with the wasm backend and the server's own quantized
+ * model files (served at `/classifier/`), with the pixel scaling read from its `fer-model.json`.
+ */
+export class BrowserClassifier {
+  /**
+   * @param {any} tf the tfjs namespace
+   * @param {any} model a tfjs LayersModel
+   * @param {{ scale: number, offset: number }} input pixel scaling
+   */
+  constructor(tf, model, input) {
+    this.tf = tf;
+    this.model = model;
+    this.input = input;
+  }
+
+  /**
+   * Downloads tfjs, the wasm backend and the model from this server (nothing from a CDN).
+   * @param {string} [base] URL prefix of the model folder
+   */
+  static async load(base = "/classifier/") {
+    await loadScript("/vendor/tfjs/tf.min.js");
+    await loadScript("/vendor/tfjs-backend-wasm/tf-backend-wasm.min.js");
+    const tf = /** @type {any} */ (globalThis).tf;
+    tf.wasm.setWasmPaths("/vendor/tfjs-backend-wasm/");
+    if (!(await tf.setBackend("wasm"))) throw new Error("the tfjs wasm backend failed to start");
+    await tf.ready();
+    const metaResponse = await fetch(`${base}fer-model.json`);
+    if (!metaResponse.ok) throw new Error(`model metadata missing (${metaResponse.status})`);
+    const meta = await metaResponse.json();
+    if (meta.features?.length) {
+      throw new Error(`model "${meta.name}" needs extra feature inputs; use server mode`);
+    }
+    const model = await tf.loadLayersModel(`${base}model.json`);
+    return new BrowserClassifier(tf, model, meta.input ?? { scale: 1 / 255, offset: 0 });
+  }
+
+  /**
+   * @param {Uint8Array[]} faces 48x48 grayscale faces
+   * @returns {Promise<number[][]>} scores per face, {@link EMOTIONS} order
+   */
+  async classify(faces) {
+    if (faces.length === 0) return [];
+    const { tf, input } = this;
+    const pixels = new Float32Array(faces.length * FACE_BYTES);
+    faces.forEach((face, i) => {
+      for (let k = 0; k < FACE_BYTES; k++) {
+        pixels[i * FACE_BYTES + k] = face[k] * input.scale + input.offset;
+      }
+    });
+    const output = tf.tidy(() =>
+      this.model.predict(tf.tensor4d(pixels, [faces.length, 48, 48, 1]))
+    );
+    const flat = await output.data();
+    output.dispose();
+    const classes = flat.length / faces.length;
+    return faces.map((_, i) => Array.from(flat.slice(i * classes, i * classes + EMOTIONS.length)));
+  }
+}

@@ -1,0 +1,114 @@
+// @ts-check
+/// <reference lib="dom" />
+/**
+ * Photo mode: send a chosen or dropped photo to `POST /api/predict` and draw the faces it returns
+ * (box, emotion, confidence) onto the photo.
+ *
+ * @module
+ */
+import { ClassifyError, scoresToArray } from "./classifiers.js";
+import { drawFaces } from "./overlay.js";
+
+/** Longest side the result canvas is drawn at; larger photos are scaled down for display. */
+const MAX_CANVAS_SIDE = 1280;
+
+/**
+ * @typedef {object} PhotoFace
+ * @property {import("./face_crop.js").Box} box in photo pixels
+ * @property {number[]} scores EMOTIONS order
+ * @property {string} emotion
+ * @property {number} confidence
+ */
+
+/**
+ * Faces from a `/api/predict` answer.
+ * @param {unknown} json
+ * @returns {PhotoFace[]}
+ */
+export function parsePredictResponse(json) {
+  const body = /** @type {{ faces?: unknown }} */ (json ?? {});
+  if (!Array.isArray(body.faces)) throw new TypeError("predict response has no faces list");
+  return body.faces.map((/** @type {any} */ f) => {
+    const b = f?.box;
+    if (![b?.x, b?.y, b?.width, b?.height].every((v) => typeof v === "number")) {
+      throw new TypeError("predict response face has no box");
+    }
+    return {
+      box: { x: b.x, y: b.y, width: b.width, height: b.height },
+      scores: scoresToArray(f.scores),
+      emotion: String(f.emotion),
+      confidence: Number(f.confidence),
+    };
+  });
+}
+
+/**
+ * Sends `file` to the server.
+ * @param {Blob} file
+ * @param {string} [endpoint]
+ * @returns {Promise<PhotoFace[]>}
+ */
+export async function predictOnServer(file, endpoint = "/api/predict") {
+  let response;
+  try {
+    response = await fetch(endpoint, {
+      method: "POST",
+      headers: { "content-type": file.type || "application/octet-stream" },
+      body: file,
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (error) {
+    throw new ClassifyError(`server unreachable (${/** @type {Error} */ (error).message})`, 0);
+  }
+  const json = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const detail = json && typeof json.error === "string" ? json.error : response.statusText;
+    throw new ClassifyError(`server answered ${response.status}: ${detail}`, response.status);
+  }
+  return parsePredictResponse(json);
+}
+
+/**
+ * Decodes `file`, draws it on `canvas` (scaled to at most {@link MAX_CANVAS_SIDE}) and returns the
+ * decoded bitmap's size and the display scale.
+ * @param {Blob} file
+ * @param {HTMLCanvasElement} canvas
+ */
+export async function drawPhoto(file, canvas) {
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file);
+  } catch {
+    throw new Error("This file is not an image the browser can decode.");
+  }
+  const scale = Math.min(1, MAX_CANVAS_SIDE / Math.max(bitmap.width, bitmap.height));
+  canvas.width = Math.round(bitmap.width * scale);
+  canvas.height = Math.round(bitmap.height * scale);
+  const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+  ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  const size = { width: bitmap.width, height: bitmap.height };
+  bitmap.close();
+  return { ...size, scale };
+}
+
+/**
+ * Draws `faces` (photo pixels) over the photo already on `canvas` at display `scale`.
+ * @param {HTMLCanvasElement} canvas
+ * @param {PhotoFace[]} faces
+ * @param {number} scale
+ */
+export function drawPhotoFaces(canvas, faces, scale) {
+  const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+  drawFaces(
+    ctx,
+    faces.map((f) => ({
+      box: {
+        x: f.box.x * scale,
+        y: f.box.y * scale,
+        width: f.box.width * scale,
+        height: f.box.height * scale,
+      },
+      scores: f.scores,
+    })),
+  );
+}
