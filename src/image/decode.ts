@@ -7,6 +7,7 @@
  */
 import { ImageInputError } from "./errors.ts";
 import { type ImageFormat, sniffImageHeader } from "./sniff.ts";
+import { applyOrientation, readJpegOrientation } from "./orientation.ts";
 
 export { ImageInputError } from "./errors.ts";
 
@@ -26,6 +27,8 @@ export interface DecodeImageOptions {
    * WebP is refused with 415; otherwise the bytes' signature decides the format, as browsers do.
    */
   contentType?: string;
+  /** Rotate/flip JPEGs as their EXIF orientation says, as browsers do (default true). */
+  applyExifOrientation?: boolean;
 }
 
 /** Default pixel limit: 4096 × 4096 (64 MiB of RGBA). */
@@ -106,7 +109,7 @@ export async function decodeImage(
       `the ${header.format} image could not be decoded to its declared ${header.width}x${header.height}`,
     );
   }
-  return {
+  const image: RgbaImage = {
     width: decoded.width,
     height: decoded.height,
     // The 8-bit codecs return Uint8ClampedArray data; view it without copying.
@@ -116,4 +119,6 @@ export async function decodeImage(
       decoded.data.length,
     ),
   };
+  if (header.format !== "jpeg" || options.applyExifOrientation === false) return image;
+  return applyOrientation(image, readJpegOrientation(bytes));
 }
