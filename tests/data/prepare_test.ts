@@ -1,0 +1,171 @@
+import { assertEquals, assertOk, assertThrows } from "../assert.ts";
+import {
+  FACE_HOG,
+  hog,
+  loadFerCsvSplits,
+  readManifest,
+  readPreparedSplit,
+  registerFeatureExtractor,
+} from "../../src/data/mod.ts";
+import { prepareDataset, type PrepareOptions } from "../../training/prepare/run.ts";
+import { formatSummary } from "../../training/prepare/summary.ts";
+import { ferLine, pixelText } from "./fer_rows.ts";
+
+const FIXTURE = new URL("../fixtures/fer2013_sample.csv.gz", import.meta.url).pathname;
+
+async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "fer-prepare-" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+function options(out: string, extra: Partial<PrepareOptions> = {}): PrepareOptions {
+  return {
+    csv: FIXTURE,
+    out,
+    expressions: [0, 1, 2, 3, 4, 5, 6],
+    features: ["hog", "hogWindows"],
+    images: false,
+    strict: true,
+    ...extra,
+  };
+}
+
+Deno.test("load: splits, re-indexed labels and features of the fixture in memory", async () => {
+  const loaded = await loadFerCsvSplits(FIXTURE, { expressions: [3, 6], features: ["hog"] });
+  assertEquals(loaded.labels, ["happy", "neutral"]);
+  assertEquals(loaded.classCounts, { Training: [10, 10], PublicTest: [5, 5] });
+  const training = loaded.splits.Training!;
+  assertEquals(training.images.length, 20 * 2304);
+  assertEquals(training.features.hog.length, 20 * 72);
+  assertEquals(new Set(training.labels), new Set([0, 1]));
+  // Row 5's features are the HOG of row 5's image.
+  const image5 = training.images.subarray(5 * 2304, 6 * 2304);
+  assertEquals(training.features.hog.subarray(5 * 72, 6 * 72), hog(image5, 48, 48, FACE_HOG));
+  assertEquals(loaded.splits.PrivateTest, undefined);
+});
+
+Deno.test("load: unknown and unavailable features fail before reading", async () => {
+  await assertThrows(() => loadFerCsvSplits(FIXTURE, { features: ["colour"] }), "unknown feature");
+  await assertThrows(
+    () => loadFerCsvSplits(FIXTURE, { features: ["landmarks"] }),
+    "not available yet",
+  );
+});
+
+Deno.test("load: registered extractors plug in by name", async () => {
+  registerFeatureExtractor("meanTest", () => ({
+    name: "meanTest",
+    length: 1,
+    extract(image, out, offset) {
+      out[offset] = image.reduce((a, b) => a + b, 0) / image.length;
+    },
+  }));
+  const csv = ["emotion,pixels,Usage", ferLine(1, "PrivateTest", pixelText(() => 9))].join("\n");
+  const path = await Deno.makeTempFile({ suffix: ".csv" });
+  try {
+    await Deno.writeTextFile(path, csv);
+    const loaded = await loadFerCsvSplits(path, { features: ["meanTest"] });
+    assertEquals(Array.from(loaded.splits.PrivateTest!.features.meanTest), [9]);
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("prepare: writes a cache that reads back with the fixture's counts and features", async () => {
+  await withTempDir(async (out) => {
+    const result = await prepareDataset(options(out));
+    assertEquals(result.upToDate, false);
+    const manifest = await readManifest(out);
+    assertEquals(manifest.splits.Training, { count: 70, classCounts: new Array(7).fill(10) });
+    assertEquals(manifest.splits.PublicTest.count, 35);
+    assertEquals(manifest.features, { hog: 72, hogWindows: 2592 });
+    assertEquals(manifest.source.bytes, (await Deno.stat(FIXTURE)).size);
+    assertEquals(manifest.source.sha256.length, 64);
+    const publicTest = await readPreparedSplit(out, "PublicTest", { features: ["hogWindows"] });
+    assertEquals(publicTest.features.hogWindows.length, 35 * 2592);
+    const memory = await loadFerCsvSplits(FIXTURE, { features: ["hogWindows"] });
+    assertEquals(publicTest.images, memory.splits.PublicTest!.images);
+    assertEquals(publicTest.features.hogWindows, memory.splits.PublicTest!.features.hogWindows);
+    const summary = formatSummary(manifest, { ...result, out });
+    assertOk(summary.includes("PrivateTest"), summary);
+    assertOk(/Training\s+10\s+10\s+10\s+10\s+10\s+10\s+10\s+70/.test(summary), summary);
+  });
+});
+
+Deno.test("prepare: same inputs are up to date; other options rebuild and drop stale files", async () => {
+  await withTempDir(async (out) => {
+    await prepareDataset(options(out));
+    assertEquals((await prepareDataset(options(out))).upToDate, true);
+    const subset = await prepareDataset(
+      options(out, { expressions: [3, 4], features: ["hog"], limit: 4 }),
+    );
+    assertEquals(subset.upToDate, false);
+    const manifest = await readManifest(out);
+    assertEquals(manifest.labels, ["happy", "sad"]);
+    assertEquals(manifest.splits.Training.count, 4);
+    assertEquals(manifest.options.limit, 4);
+    const files = (await Array.fromAsync(Deno.readDir(out))).map((e) => e.name).sort();
+    assertEquals(files, [
+      "PublicTest.hog.f32",
+      "PublicTest.images.u8",
+      "PublicTest.labels.u8",
+      "Training.hog.f32",
+      "Training.images.u8",
+      "Training.labels.u8",
+      "manifest.json",
+    ]);
+  });
+});
+
+Deno.test("prepare: --jpg writes one PNG per image under split and emotion", async () => {
+  await withTempDir(async (out) => {
+    await prepareDataset(options(out, { features: [], images: true, limit: 3 }));
+    const root = `${out}/images/PublicTest`;
+    const emotions = (await Array.fromAsync(Deno.readDir(root))).map((e) => e.name).sort();
+    assertEquals(emotions, ["angry", "disgust", "sad"]); // the fixture's first 3 PublicTest rows
+    const dir = `${root}/angry`;
+    const names = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name);
+    assertEquals(names, ["00000.png"]);
+    const png = await Deno.readFile(`${dir}/${names[0]}`);
+    assertEquals(Array.from(png.subarray(1, 4)), [0x50, 0x4e, 0x47]); // "PNG"
+    assertEquals(new DataView(png.buffer).getUint32(16), 48); // IHDR width
+  });
+});
+
+Deno.test("prepare: a failed run (strict, bad row) keeps the previous cache intact", async () => {
+  await withTempDir(async (out) => {
+    await prepareDataset(options(out, { features: [] }));
+    const bad = `${out}/bad.csv`;
+    await Deno.writeTextFile(bad, `emotion,pixels,Usage\n${ferLine(9, "Training")}\n`);
+    await assertThrows(() => prepareDataset(options(out, { csv: bad, features: [] })), "line 2");
+    assertEquals((await readManifest(out)).splits.Training.count, 70);
+  });
+});
+
+Deno.test("prepare CLI: prints the summary, rejects bad flags with exit code 2", async () => {
+  await withTempDir(async (out) => {
+    const run = (...args: string[]) =>
+      new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          new URL("../../training/prepare.ts", import.meta.url).pathname,
+          ...args,
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    const ok = await run("--csv", FIXTURE, "--out", out, "--no-hog-windows", "--limit", "7");
+    const stdout = new TextDecoder().decode(ok.stdout);
+    assertEquals(ok.code, 0, new TextDecoder().decode(ok.stderr));
+    assertOk(/PublicTest(\s+\d+){7}\s+7\n/.test(stdout), stdout);
+    assertOk(stdout.includes("features per image: hog 72"), stdout);
+    const bad = await run("--expressions", "happy");
+    assertEquals(bad.code, 2);
+    assertOk(new TextDecoder().decode(bad.stderr).includes("--expressions"));
+  });
+});
