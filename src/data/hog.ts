@@ -10,7 +10,9 @@
  * - each 1-cell block is normalised with L2-Hys (skimage >= 0.15 default) or L1 (older default).
  *
  * Gradients of 8-bit images are integers in -255..255, so the bin of every gradient comes from a
- * lookup table instead of 2,304 `atan2` calls per image (profiled: the table makes HOG ~4x faster).
+ * lookup table instead of an `atan2` per pixel, and sliding windows reuse the whole image's
+ * gradients (zeroing them on each window's border) instead of re-deriving them per crop.
+ * `deno task bench:hog` compares this against a literal port of skimage.
  *
  * @module
  */

@@ -8,6 +8,8 @@ import {
   slidingHog,
   slidingHogLength,
 } from "../../src/data/hog.ts";
+import { loadFerCsvSplits } from "../../src/data/load.ts";
+import { referenceHog, referenceSlidingHog } from "../../training/prepare/hog_reference.ts";
 
 const SIDE = 48;
 
@@ -146,5 +148,20 @@ Deno.test("hog windows: equal to skimage-style hog() of each cropped, border-cli
         Array.from(expected),
       );
     }
+  }
+});
+
+Deno.test("hog: matches a literal port of skimage on real faces from the fixture", async () => {
+  const fixture = new URL("../fixtures/fer2013_sample.csv.gz", import.meta.url).pathname;
+  const { splits } = await loadFerCsvSplits(fixture, { limit: 4 });
+  const faces = splits.Training!.images;
+  for (let i = 0; i < 4; i++) {
+    const face = faces.subarray(i * 2304, (i + 1) * 2304);
+    const whole = hog(face, SIDE, SIDE, FACE_HOG);
+    referenceHog(face, SIDE, SIDE, 8, 16).forEach((v, j) => assertAlmostEquals(whole[j], v, 1e-6));
+    const windows = slidingHog(face, SIDE, SIDE, FACE_HOG_WINDOWS);
+    const expected = referenceSlidingHog(face, SIDE, FACE_HOG_WINDOWS);
+    assertEquals(windows.length, expected.length);
+    expected.forEach((v, j) => assertAlmostEquals(windows[j], v, 1e-6));
   }
 });
