@@ -10,10 +10,10 @@
 import { startCamera, stopCamera } from "./camera.js";
 import { BrowserClassifier, ClassifyError, classifyOnServer } from "./classifiers.js";
 import { createFaceDetector, toDetections } from "./detector.js";
-import { cropFaceGray48, cropReadRect } from "./face_crop.js";
+import { cropFacesFromContext } from "./face_crop.js";
 import { displayName } from "./labels.js";
 import { drawFaces, faceLabel, renderScoreBars } from "./overlay.js";
-import { drawPhoto, drawPhotoFaces, predictOnServer } from "./photo.js";
+import { drawPhoto, drawPhotoFaces, predictInBrowser, predictOnServer } from "./photo.js";
 import { ScoreSmoother } from "./smoothing.js";
 
 /** Minimum time between two classification requests (about 7 a second). */
@@ -44,6 +44,7 @@ const state = {
   /** @type {"server" | "browser"} */ mode: "server",
   /** @type {BrowserClassifier | undefined} */ browserClassifier: undefined,
   /** @type {any} */ detector: undefined,
+  /** @type {any} */ photoDetector: undefined,
   /** @type {MediaStream | undefined} */ stream: undefined,
   smoother: new ScoreSmoother(),
   inFlight: false,
@@ -87,11 +88,7 @@ function cropFromVideo(boxes) {
     [frameCanvas.width, frameCanvas.height] = [w, h];
   }
   frameCtx.drawImage(video, 0, 0, w, h);
-  return boxes.map((box) => {
-    const rect = cropReadRect(box, w, h);
-    const pixels = frameCtx.getImageData(rect.x, rect.y, rect.width, rect.height);
-    return cropFaceGray48(pixels, { ...box, x: box.x - rect.x, y: box.y - rect.y });
-  });
+  return cropFacesFromContext(frameCtx, boxes, w, h);
 }
 
 /**
@@ -158,7 +155,8 @@ function render(
       ...lines.map((line) => Object.assign(document.createElement("li"), { textContent: line })),
     );
   }
-  const rtt = state.rttMs ? ` · RTT ${Math.round(state.rttMs)} ms` : "";
+  const what = state.mode === "browser" ? "in-browser" : "RTT";
+  const rtt = state.rttMs ? ` · ${what} ${Math.round(state.rttMs)} ms` : "";
   hud.textContent = `${state.fps.toFixed(0)} FPS${rtt}`;
 }
 
@@ -248,6 +246,7 @@ async function setMode(/** @type {"server" | "browser"} */ mode) {
   state.mode = mode;
   state.smoother = new ScoreSmoother();
   state.retryAt = 0;
+  state.rttMs = 0;
   localStorage.setItem("fer-edge-mode", mode);
   for (const r of radios) r.checked = r.value === mode;
   modeBadge.dataset.mode = mode;
@@ -264,11 +263,19 @@ const photoFaces = $("photo-faces");
 async function analysePhoto(/** @type {File} */ file) {
   photoFaces.replaceChildren();
   setStatus(photoStatus, "loading", `Analysing ${file.name}…`);
+  /** @type {ImageBitmap | undefined} */
+  let bitmap;
   try {
-    const { scale } = await drawPhoto(file, photoCanvas);
+    const drawn = await drawPhoto(file, photoCanvas);
+    bitmap = drawn.bitmap;
+    const scale = drawn.scale;
     photoCanvas.hidden = false;
     const t0 = performance.now();
-    const faces = await predictOnServer(file);
+    const local = state.mode === "browser" && state.browserClassifier;
+    if (local) state.photoDetector ??= await createFaceDetector("IMAGE");
+    const faces = local
+      ? await predictInBrowser(bitmap, state.photoDetector, (crops) => local.classify(crops))
+      : await predictOnServer(file);
     const ms = Math.round(performance.now() - t0);
     drawPhotoFaces(photoCanvas, faces, scale);
     photoFaces.replaceChildren(...faces.map((f, i) =>
@@ -281,7 +288,8 @@ async function analysePhoto(/** @type {File} */ file) {
       photoStatus,
       faces.length ? "ok" : "noface",
       faces.length
-        ? `${faces.length} face${faces.length > 1 ? "s" : ""} found in ${ms} ms.`
+        ? `${faces.length} face${faces.length > 1 ? "s" : ""} found in ${ms} ms ` +
+          `(${local ? "in this browser" : "server"}).`
         : "No face found in this photo.",
     );
   } catch (error) {
@@ -290,9 +298,11 @@ async function analysePhoto(/** @type {File} */ file) {
       photoStatus,
       unreachable ? "unreachable" : "error",
       unreachable
-        ? "Server unreachable: photo analysis needs the server."
+        ? "Server unreachable: switch to in-browser mode to analyse photos without it."
         : /** @type {Error} */ (error).message,
     );
+  } finally {
+    bitmap?.close();
   }
 }
 

@@ -125,3 +125,20 @@ export function cropReadRect(box, width, height) {
   const y1 = Math.max(y0 + 1, Math.min(height, Math.ceil(win.y + win.height)));
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
+
+/**
+ * Crops every box from what is drawn on a 2D canvas context, reading only each crop's pixels.
+ * @param {{ getImageData(x: number, y: number, w: number, h: number): { width: number,
+ *   height: number, data: ArrayLike<number> } }} ctx context holding the full frame
+ * @param {Box[]} boxes face boxes in frame pixels
+ * @param {number} width frame width
+ * @param {number} height frame height
+ * @returns {Uint8Array[]} 2304 bytes per box
+ */
+export function cropFacesFromContext(ctx, boxes, width, height) {
+  return boxes.map((box) => {
+    const rect = cropReadRect(box, width, height);
+    const pixels = ctx.getImageData(rect.x, rect.y, rect.width, rect.height);
+    return cropFaceGray48(pixels, { ...box, x: box.x - rect.x, y: box.y - rect.y });
+  });
+}

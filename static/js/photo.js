@@ -1,13 +1,17 @@
 // @ts-check
 /// <reference lib="dom" />
 /**
- * Photo mode: send a chosen or dropped photo to `POST /api/predict` and draw the faces it returns
- * (box, emotion, confidence) onto the photo.
+ * Photo mode: send a chosen or dropped photo to `POST /api/predict` (or, in in-browser mode, detect
+ * and classify it in this page) and draw the faces (box, emotion, confidence) onto the photo.
  *
  * @module
  */
 import { ClassifyError, scoresToArray } from "./classifiers.js";
+import { toDetections } from "./detector.js";
+import { cropFacesFromContext } from "./face_crop.js";
+import { EMOTIONS } from "./labels.js";
 import { drawFaces } from "./overlay.js";
+import { argmax } from "./smoothing.js";
 
 /** Longest side the result canvas is drawn at; larger photos are scaled down for display. */
 const MAX_CANVAS_SIDE = 1280;
@@ -70,7 +74,7 @@ export async function predictOnServer(file, endpoint = "/api/predict") {
 
 /**
  * Decodes `file`, draws it on `canvas` (scaled to at most {@link MAX_CANVAS_SIDE}) and returns the
- * decoded bitmap's size and the display scale.
+ * decoded bitmap (the caller closes it) and the display scale.
  * @param {Blob} file
  * @param {HTMLCanvasElement} canvas
  */
@@ -86,9 +90,30 @@ export async function drawPhoto(file, canvas) {
   canvas.height = Math.round(bitmap.height * scale);
   const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
   ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-  const size = { width: bitmap.width, height: bitmap.height };
-  bitmap.close();
-  return { ...size, scale };
+  return { bitmap, scale };
+}
+
+/**
+ * Photo analysis without the server: the page's own detector (IMAGE mode) and classifier.
+ * @param {ImageBitmap} bitmap the decoded photo
+ * @param {{ detect(image: ImageBitmap): any }} detector a tasks-vision FaceDetector in IMAGE mode
+ * @param {(faces: Uint8Array[]) => Promise<number[][]>} classify
+ * @returns {Promise<PhotoFace[]>}
+ */
+export async function predictInBrowser(bitmap, detector, classify) {
+  const { width, height } = bitmap;
+  const detections = toDetections(detector.detect(bitmap), width, height);
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = /** @type {OffscreenCanvasRenderingContext2D} */ (
+    canvas.getContext("2d", { willReadFrequently: true })
+  );
+  ctx.drawImage(bitmap, 0, 0);
+  const boxes = detections.map((d) => d.box);
+  const scores = await classify(cropFacesFromContext(ctx, boxes, width, height));
+  return boxes.map((box, i) => {
+    const { index, value } = argmax(scores[i]);
+    return { box, scores: scores[i], emotion: EMOTIONS[index], confidence: value };
+  });
 }
 
 /**
