@@ -26,7 +26,8 @@ async function gunzipOnly(): Promise<number> {
 }
 
 async function papaparse(): Promise<number> {
-  const text = (await gunzipped()).pipeThrough(new TextDecoderStream());
+  const decode = new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>;
+  const text = (await gunzipped()).pipeThrough(decode);
   const pixels = new Uint8Array(2304);
   let rows = 0;
   let carry = "";
