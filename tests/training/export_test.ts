@@ -1,0 +1,70 @@
+import * as tf from "@tensorflow/tfjs";
+import { join } from "node:path";
+import { assertAlmostEquals, assertEquals, assertOk } from "../assert.ts";
+import { writeManifest, writePreparedSplit } from "../../src/data/cache.ts";
+import { readModelMetadata } from "../../src/model/io.ts";
+import { defaultConfig, mergeConfig } from "../../training/config.ts";
+import { toTrainData } from "../../training/dataset.ts";
+import { exportModel } from "../../training/export.ts";
+import { evaluateModelDir } from "../../training/evaluate.ts";
+import { buildModel } from "../../training/models/mod.ts";
+import { syntheticSplit } from "./synthetic.ts";
+
+const LABELS = ["a", "b", "c"];
+
+Deno.test("export writes a quantized model whose evaluation matches the export's own figures", async () => {
+  await tf.setBackend("cpu");
+  const dir = await Deno.makeTempDir();
+  try {
+    const config = mergeConfig(defaultConfig("default"), { width: 0.25 });
+    const model = buildModel("default", {
+      classes: 3,
+      batchNormConv: true,
+      batchNormDense: true,
+      keepProb: 1,
+      width: 0.25,
+      seed: 5,
+    });
+    const val = syntheticSplit("PublicTest", 30, 3, 9);
+    const { data } = toTrainData(val, { classes: 3, features: [], labelSmoothing: 0 });
+    const modelDir = join(dir, "model");
+    const result = await exportModel(model, {
+      dir: modelDir,
+      config,
+      labels: LABELS,
+      val: data,
+      valName: "PublicTest",
+      features: [],
+      epochs: 0,
+      maxDropPoints: 100, // an untrained model: only the bookkeeping is under test here
+    });
+    const metadata = await readModelMetadata(modelDir);
+    assertEquals(metadata.quantization, "uint8");
+    assertEquals(metadata.labels, LABELS);
+    assertEquals(metadata.sizeBytes, result.sizeBytes);
+    const weights = await Deno.stat(join(modelDir, "weights.bin"));
+    assertOk(weights.size < model.countParams() * 1.1, "uint8 weights take about a byte each");
+    assertAlmostEquals(metadata.metrics.quantized!.accuracy, result.quantized.accuracy);
+
+    const dataDir = join(dir, "prepared");
+    await writePreparedSplit(dataDir, val);
+    await writeManifest(dataDir, {
+      formatVersion: 1,
+      labels: LABELS,
+      expressions: [0, 1, 2],
+      splits: { PublicTest: { count: 30, classCounts: [10, 10, 10] } },
+      features: {},
+      source: { path: "synthetic", bytes: 0, sha256: "" },
+      options: {},
+    });
+    const report = await evaluateModelDir(modelDir, "PublicTest", { dataDir });
+    assertEquals(report.count, 30);
+    assertAlmostEquals(report.accuracy, result.quantized.accuracy, 1e-9);
+    for (const name of ["model.json", "fer-model.json", "metrics.json", "confusion.svg"]) {
+      assertOk((await Deno.stat(join(modelDir, name))).size > 0, name);
+    }
+    model.dispose();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
