@@ -23,6 +23,8 @@ export const Op = {
   RESHAPE: 22,
   RESIZE_BILINEAR: 23,
   PAD: 34,
+  /** Used by the face-mesh landmark model (src/landmarks), not by BlazeFace. */
+  PRELU: 54,
 } as const;
 
 const OP_NAMES = Object.fromEntries(Object.entries(Op).map(([name, code]) => [code, name]));
@@ -172,6 +174,8 @@ export class TfjsGraph {
       }
       case Op.RELU:
         return tf.relu(input(0));
+      case Op.PRELU:
+        return tf.prelu(input(0), input(1));
       case Op.MAX_POOL_2D:
         return tf.maxPool(
           input(0) as tf.Tensor4D,
