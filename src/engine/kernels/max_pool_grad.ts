@@ -1,0 +1,83 @@
+/**
+ * `MaxPoolGrad` for wasm as a single pass over the input: each output window routes its gradient
+ * to the first maximum of the window, as the `cpu` backend does. tfjs-backend-wasm 4.22's own
+ * kernel disagrees with `cpu` and is slow, so this one replaces it.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { f32View, makeF32Output } from "../wasm_heap.ts";
+
+/** Kernel function for `MaxPoolGrad` (inputs dy, input, output; NHWC). */
+export const maxPoolGrad: tf.KernelFunc = ({ inputs, attrs, backend }) => {
+  const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as {
+    filterSize: [number, number] | number;
+    strides: [number, number] | number;
+    pad: "valid" | "same" | number;
+    dimRoundingMode?: "floor" | "round" | "ceil";
+  };
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  const out = makeF32Output(backend, input.shape);
+  const dx = f32View(backend, out);
+  const x = f32View(backend, input);
+  const g = f32View(backend, dy);
+  routeToMaxima(x, g, dx, info);
+  return out;
+};
+
+/** dx[argmax of each window] += dy[window]; dx is overwritten. */
+export function routeToMaxima(
+  x: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  info: tf.backend_util.Conv2DInfo,
+): void {
+  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
+  const { strideHeight: sh, strideWidth: sw } = info;
+  const fh = info.effectiveFilterHeight;
+  const fw = info.effectiveFilterWidth;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  dx.fill(0);
+  const best = new Float32Array(c);
+  const where = new Int32Array(c);
+  for (let b = 0; b < batchSize; b++) {
+    const xBatch = b * inHeight * inWidth * c;
+    for (let oy = 0; oy < outHeight; oy++) {
+      const y0 = oy * sh - top;
+      const yStart = Math.max(0, y0);
+      const yEnd = Math.min(inHeight, y0 + fh);
+      for (let ox = 0; ox < outWidth; ox++) {
+        const x0 = ox * sw - left;
+        const xStart = Math.max(0, x0);
+        const xEnd = Math.min(inWidth, x0 + fw);
+        best.fill(-Infinity);
+        where.fill(-1);
+        for (let iy = yStart; iy < yEnd; iy++) {
+          for (let ix = xStart; ix < xEnd; ix++) {
+            const base = xBatch + (iy * inWidth + ix) * c;
+            for (let ch = 0; ch < c; ch++) {
+              const v = x[base + ch];
+              if (v > best[ch]) {
+                best[ch] = v;
+                where[ch] = base + ch;
+              }
+            }
+          }
+        }
+        const gBase = ((b * outHeight + oy) * outWidth + ox) * c;
+        for (let ch = 0; ch < c; ch++) {
+          if (where[ch] >= 0) dx[where[ch]] += dy[gBase + ch];
+        }
+      }
+    }
+  }
+}
