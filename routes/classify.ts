@@ -1,0 +1,101 @@
+/**
+ * `POST /api/classify`: a batch of pre-cropped 48x48 grayscale faces (the camera page's crops) in,
+ * scores per face out. Bodies: `application/octet-stream` with the faces' 2304 bytes back to back
+ * (compact; the count follows from the length), or JSON `{ "faces": [...] }` where each face is a
+ * base64 string of its 2304 bytes or an array of 2304 integers 0..255.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import type { AppDeps } from "../src/server/deps.ts";
+import { ApiError } from "../src/server/errors.ts";
+import { limitBody } from "../src/server/body_limit.ts";
+import { mediaType } from "../src/server/upload.ts";
+import { splitFaces } from "../src/classifier/preprocess.ts";
+
+/** Decodes one JSON face (base64 string or byte array) to its bytes. */
+function jsonFace(value: unknown, index: number, faceBytes: number): Uint8Array {
+  let bytes: Uint8Array;
+  if (typeof value === "string") {
+    let binary: string;
+    try {
+      binary = atob(value);
+    } catch {
+      throw new ApiError(400, "bad_face", `faces[${index}] is not valid base64`);
+    }
+    bytes = Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
+  } else if (Array.isArray(value)) {
+    if (!value.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)) {
+      throw new ApiError(400, "bad_face", `faces[${index}] must hold integers 0..255`);
+    }
+    bytes = Uint8Array.from(value as number[]);
+  } else {
+    throw new ApiError(400, "bad_face", `faces[${index}] must be a base64 string or a byte array`);
+  }
+  if (bytes.length !== faceBytes) {
+    throw new ApiError(
+      400,
+      "bad_face_size",
+      `faces[${index}] has ${bytes.length} bytes, a 48x48 grayscale face has ${faceBytes}`,
+    );
+  }
+  return bytes;
+}
+
+/** Reads the faces of a JSON body `{ faces: [...] }`. */
+async function readJsonFaces(req: Request, faceBytes: number): Promise<Uint8Array[]> {
+  let body: unknown;
+  try {
+    body = await req.json();
+  } catch (error) {
+    throw new ApiError(400, "bad_json", `the body is not valid JSON: ${(error as Error).message}`);
+  }
+  const faces = (body as { faces?: unknown })?.faces;
+  if (!Array.isArray(faces)) {
+    throw new ApiError(400, "bad_json", 'expected a JSON object { "faces": [...] }');
+  }
+  return faces.map((face, i) => jsonFace(face, i, faceBytes));
+}
+
+/** Reads the faces of a compact binary body. */
+async function readBinaryFaces(req: Request, faceBytes: number): Promise<Uint8Array[]> {
+  const bytes = new Uint8Array(await req.arrayBuffer());
+  try {
+    return splitFaces(bytes, faceBytes);
+  } catch (error) {
+    throw new ApiError(400, "bad_batch_size", (error as Error).message);
+  }
+}
+
+/** Routes for batch classification, mounted at `/api`. */
+export function classifyRoutes(deps: AppDeps): Hono {
+  const { faceBytes } = deps.classifier;
+  return new Hono().post("/classify", limitBody(deps.limits.maxBodyBytes), async (c) => {
+    const type = mediaType(c.req.header("content-type"));
+    let faces: Uint8Array[];
+    if (type === "application/json") {
+      faces = await readJsonFaces(c.req.raw, faceBytes);
+    } else if (type === "application/octet-stream" || type === "") {
+      faces = await readBinaryFaces(c.req.raw, faceBytes);
+    } else {
+      throw new ApiError(
+        415,
+        "unsupported_media_type",
+        `send application/octet-stream (faces back to back) or application/json, not ${type}`,
+      );
+    }
+    if (faces.length === 0) throw new ApiError(400, "bad_batch_size", "the batch has no faces");
+    const max = deps.limits.maxClassifyFaces;
+    if (faces.length > max) {
+      throw new ApiError(413, "too_many_faces", `${faces.length} faces; at most ${max} a request`);
+    }
+    const started = performance.now();
+    const results = await deps.classifier.classify(faces);
+    const classify = Math.round((performance.now() - started) * 100) / 100;
+    return c.json({
+      faces: results,
+      model: { name: deps.model.name, version: deps.model.version },
+      timingsMs: { classify },
+    });
+  });
+}

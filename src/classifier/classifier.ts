@@ -1,0 +1,95 @@
+/**
+ * The face classifier: runs an exported fer-edge model on batches of 48x48 grayscale crops with
+ * TensorFlow.js and returns scores keyed by class name. Uses no Deno APIs; loading from disk lives
+ * in `load.ts`.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { FerModelMetadata } from "../model/metadata.ts";
+import { faceByteLength, packFaceInput } from "./preprocess.ts";
+import { type FaceScores, toFaceScores } from "./postprocess.ts";
+
+export type { FaceScores } from "./postprocess.ts";
+
+/** What the HTTP layer and the CLI need from a classifier; tests substitute fakes. */
+export interface FaceClassifier {
+  /** Class names in output order. */
+  readonly labels: readonly string[];
+  /** Bytes one face crop must have (2304 for 48x48 grayscale). */
+  readonly faceBytes: number;
+  /** Scores for each face, in input order. Throws `RangeError` for a face of the wrong size. */
+  classify(faces: readonly Uint8Array[]): Promise<FaceScores[]>;
+}
+
+/** Checks that `model` and `metadata` agree, so a mismatched folder fails at start-up, not per request. */
+function checkModel(model: tf.LayersModel, metadata: FerModelMetadata): void {
+  if (metadata.features.length > 0) {
+    throw new Error(
+      `model "${metadata.name}" needs feature inputs (${
+        metadata.features.map((f) => f.name).join(", ")
+      }); only image-only models can be served`,
+    );
+  }
+  if (model.inputs.length !== 1) {
+    throw new Error(`model "${metadata.name}" has ${model.inputs.length} inputs, expected 1`);
+  }
+  const [, h, w, c] = model.inputs[0].shape;
+  const { width, height, channels } = metadata.input;
+  if (h !== height || w !== width || c !== channels) {
+    throw new Error(
+      `model input is [${h},${w},${c}] but fer-model.json says [${height},${width},${channels}]`,
+    );
+  }
+  const units = model.outputs[0].shape[model.outputs[0].shape.length - 1];
+  if (units !== metadata.labels.length) {
+    throw new Error(`model has ${units} outputs but ${metadata.labels.length} labels`);
+  }
+}
+
+/** A loaded model that classifies face crops on the active TensorFlow.js backend. */
+export class FerClassifier implements FaceClassifier {
+  /** The model's `fer-model.json`. */
+  readonly metadata: FerModelMetadata;
+  /** Class names in output order. */
+  readonly labels: readonly string[];
+  /** Bytes one face crop must have. */
+  readonly faceBytes: number;
+  #model: tf.LayersModel;
+
+  /** Wraps `model`; throws when its shape disagrees with `metadata`. */
+  constructor(model: tf.LayersModel, metadata: FerModelMetadata) {
+    checkModel(model, metadata);
+    this.#model = model;
+    this.metadata = metadata;
+    this.labels = metadata.labels;
+    this.faceBytes = faceByteLength(metadata.input);
+  }
+
+  /** Classifies `faces` in one batch; returns `[]` for no faces. */
+  async classify(faces: readonly Uint8Array[]): Promise<FaceScores[]> {
+    if (faces.length === 0) return [];
+    const { width, height, channels } = this.metadata.input;
+    const values = packFaceInput(faces, this.metadata.input);
+    const output = tf.tidy(() => {
+      const x = tf.tensor4d(values, [faces.length, height, width, channels]);
+      return this.#model.predict(x) as tf.Tensor;
+    });
+    try {
+      const probabilities = await output.data();
+      return toFaceScores(probabilities, faces.length, this.labels);
+    } finally {
+      output.dispose();
+    }
+  }
+
+  /** Runs one batch of `batchSize` blank faces so the first real request does not pay for set-up. */
+  async warmUp(batchSize = 1): Promise<void> {
+    await this.classify(Array.from({ length: batchSize }, () => new Uint8Array(this.faceBytes)));
+  }
+
+  /** Frees the model's weights; the classifier must not be used afterwards. */
+  dispose(): void {
+    this.#model.dispose();
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * What the HTTP app is built from. Routes receive these by injection, so tests can run every route
+ * with fake detectors and tiny models and never load the shipped weights.
+ *
+ * @module
+ */
+import type { FaceDetector } from "../detector/types.ts";
+import type { FaceClassifier } from "../classifier/classifier.ts";
+import type { FerModelMetadata } from "../model/metadata.ts";
+
+/** Request limits. */
+export interface Limits {
+  /** Largest request body in bytes. */
+  maxBodyBytes: number;
+  /** Largest image in pixels (width × height). */
+  maxPixels: number;
+  /** Most faces in one classify request. */
+  maxClassifyFaces: number;
+}
+
+/** The model as `GET /api/model` describes it. */
+export interface ModelInfo {
+  /** Model name from `fer-model.json`. */
+  name: string;
+  /** Short content hash of the weights, see `modelVersion`. */
+  version: string;
+  /** Architecture description. */
+  architecture: string;
+  /** Class names in output order. */
+  labels: readonly string[];
+  /** Input geometry and pixel scaling. */
+  input: FerModelMetadata["input"];
+  /** Weight quantization. */
+  quantization: FerModelMetadata["quantization"];
+  /** Trainable parameters. */
+  parameters: number;
+  /** Bytes of `model.json` plus weights. */
+  sizeBytes: number;
+  /** Metrics the model shipped with. */
+  metrics: FerModelMetadata["metrics"];
+  /** When it was exported. */
+  exportedAt: string;
+}
+
+/** Which TensorFlow.js backend runs inference. */
+export interface RuntimeInfo {
+  /** Active backend name, `wasm` in production. */
+  backend: string;
+  /** Whether the wasm backend uses SIMD. */
+  simd: boolean;
+}
+
+/** Everything `createApp` needs. */
+export interface AppDeps {
+  /** Face detector (only `detect` is called). */
+  detector: Pick<FaceDetector, "detect">;
+  /** Face classifier. */
+  classifier: FaceClassifier;
+  /** Description of the loaded model. */
+  model: ModelInfo;
+  /** Request limits. */
+  limits: Limits;
+  /** Reports the inference runtime for `/healthz` and `/api/model`. */
+  runtime: () => RuntimeInfo;
+}
+
+/** The {@link ModelInfo} of a model folder's metadata. */
+export function modelInfo(metadata: FerModelMetadata, version: string): ModelInfo {
+  return {
+    name: metadata.name,
+    version,
+    architecture: metadata.architecture,
+    labels: metadata.labels,
+    input: metadata.input,
+    quantization: metadata.quantization,
+    parameters: metadata.parameters,
+    sizeBytes: metadata.sizeBytes,
+    metrics: metadata.metrics,
+    exportedAt: metadata.exportedAt,
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * A tiny deterministic stand-in for the shipped model (same input and output shapes, seeded
+ * weights), saved with `saveModelDir` so tests exercise the real loading path without depending on
+ * the trained weights.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { saveModelDir } from "../../src/model/io.ts";
+import { FER_INPUT, type FerModelMetadata } from "../../src/model/metadata.ts";
+import { FER_EMOTIONS } from "../../src/labels.ts";
+
+/** A [N,48,48,1] -> softmax(7) model with seeded weights: conv 4x4/4, then dense. */
+export function tinyFerModel(): tf.LayersModel {
+  return tf.tidy(() => {
+    const input = tf.input({ shape: [48, 48, 1] });
+    const conv = tf.layers.conv2d({
+      filters: 2,
+      kernelSize: 4,
+      strides: 4,
+      activation: "relu",
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 11 }),
+      biasInitializer: tf.initializers.constant({ value: 0.05 }),
+    }).apply(input);
+    const flat = tf.layers.flatten().apply(conv);
+    const out = tf.layers.dense({
+      units: FER_EMOTIONS.length,
+      activation: "softmax",
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 12 }),
+    }).apply(flat) as tf.SymbolicTensor;
+    return tf.model({ inputs: input, outputs: out });
+  });
+}
+
+/** Metadata for the tiny model, as an export would write it. */
+export function tinyMetadata(): Omit<FerModelMetadata, "quantization" | "sizeBytes"> {
+  return {
+    formatVersion: 1,
+    name: "tiny-test",
+    architecture: "conv4x4/4(2) -> dense(7), test fixture",
+    labels: [...FER_EMOTIONS],
+    input: FER_INPUT,
+    features: [],
+    parameters: 2 * 16 + 2 + 288 * 7 + 7,
+    training: {},
+    metrics: { quantized: { split: "PublicTest", count: 0, accuracy: 0, macroF1: 0 } },
+    exportedAt: "2026-11-28T00:00:00.000Z",
+  };
+}
+
+/** Saves the tiny model (float weights) to a new temp folder and returns its path. */
+export async function writeTinyModelDir(): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "fer-tiny-model-" });
+  const model = tinyFerModel();
+  try {
+    await saveModelDir(model, dir, "none", tinyMetadata());
+  } finally {
+    model.dispose();
+  }
+  return dir;
+}
