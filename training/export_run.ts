@@ -1,0 +1,82 @@
+/**
+ * `deno task export`: exports a run's best checkpoint (or its latest, with `--latest`) as a
+ * quantized model folder — e.g. to ship an improved model to `models/default` while a long run
+ * continues. Uses the run's own `config.json`; evaluates float and quantized on PublicTest.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { readManifest, readPreparedSplit } from "../src/data/cache.ts";
+import { loadLayersModelDir } from "../src/model/io.ts";
+import { useWasmBackend } from "../src/engine/backend.ts";
+import { defaultConfig, mergeConfig, type TrainConfig } from "./config.ts";
+import { toTrainData } from "./dataset.ts";
+import { exportModel } from "./export.ts";
+import type { EpochRecord } from "./history.ts";
+
+const HELP = `deno task export --run DIR --to DIR [--latest] [--quantization uint8|float16|none]`;
+
+async function main(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      run: { type: "string" },
+      to: { type: "string" },
+      latest: { type: "boolean", default: false },
+      quantization: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help || !values.run || !values.to) {
+    console.log(HELP);
+    return values.help ? 0 : 2;
+  }
+  const saved = JSON.parse(await Deno.readTextFile(join(values.run, "config.json"))) as TrainConfig;
+  let config = mergeConfig(defaultConfig(saved.model), saved);
+  if (values.quantization) {
+    config = { ...config, quantization: values.quantization as TrainConfig["quantization"] };
+  }
+  const history = JSON.parse(
+    await Deno.readTextFile(join(values.run, "history.json")),
+  ) as EpochRecord[];
+  await useWasmBackend();
+  const model = await loadLayersModelDir(join(values.run, values.latest ? "checkpoint" : "best"));
+  const manifest = await readManifest(config.data);
+  if (config.features.length) {
+    throw new Error("exporting feature models needs the training feature statistics; use train");
+  }
+  const val = await readPreparedSplit(config.data, config.validationSplit);
+  const { data } = toTrainData(val, {
+    classes: manifest.labels.length,
+    features: [],
+    labelSmoothing: 0,
+  });
+  const result = await exportModel(model, {
+    dir: values.to,
+    config,
+    labels: manifest.labels,
+    val: data,
+    valName: config.validationSplit,
+    features: [],
+    dataSha256: manifest.source.sha256,
+    epochs: history.length,
+  });
+  console.log(
+    `exported ${values.run} (${history.length} epochs) to ${values.to}: ${
+      (result.sizeBytes / 1024).toFixed(0)
+    } KiB ${config.quantization}; ${config.validationSplit} float ${
+      (result.float.accuracy * 100).toFixed(2)
+    }% -> quantized ${(result.quantized.accuracy * 100).toFixed(2)}%`,
+  );
+  return 0;
+}
+
+if (import.meta.main) {
+  try {
+    Deno.exit(await main(Deno.args));
+  } catch (error) {
+    console.error(`export: ${error instanceof Error ? error.message : error}`);
+    Deno.exit(1);
+  }
+}
