@@ -46,7 +46,11 @@ export function splitFaces(bytes: Uint8Array, faceBytes: number): Uint8Array[] {
   if (bytes.length === 0 || bytes.length % faceBytes !== 0) {
     throw new RangeError(
       `expected a whole number of ${faceBytes}-byte faces, got ${bytes.length} bytes` +
-        (bytes.length > 0 ? ` (${(bytes.length / faceBytes).toFixed(2)} faces)` : ""),
+        (bytes.length > 0
+          ? ` (${Math.floor(bytes.length / faceBytes)} faces and ${
+            bytes.length % faceBytes
+          } bytes over)`
+          : ""),
     );
   }
   const faces: Uint8Array[] = [];

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { assertCompleteJpeg } from "./jpeg_complete.ts";
 import { decodeImage, type RgbaImage } from "../image/decode.ts";
 import { cropFaceGray48, FER_SIZE } from "../image/crop.ts";
 import { toGrayscale } from "../image/gray.ts";
@@ -83,7 +84,8 @@ export function wholeImageGray48(image: RgbaImage): Uint8Array {
 /**
  * Decodes `bytes`, finds and classifies every face.
  *
- * @throws {ImageInputError} for images that cannot be used (empty, too large, not an image, corrupt).
+ * @throws {ImageInputError} for images that cannot be used (empty, too large, not an image, corrupt
+ * or truncated).
  */
 export async function predictImage(
   bytes: Uint8Array,
@@ -91,6 +93,7 @@ export async function predictImage(
   options: PredictOptions = {},
 ): Promise<PredictResult> {
   const t0 = performance.now();
+  assertCompleteJpeg(bytes);
   const image = await decodeImage(bytes, {
     maxPixels: options.maxPixels,
     contentType: options.contentType,

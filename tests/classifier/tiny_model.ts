@@ -12,24 +12,25 @@ import { FER_EMOTIONS } from "../../src/labels.ts";
 
 /** A [N,48,48,1] -> softmax(7) model with seeded weights: conv 4x4/4, then dense. */
 export function tinyFerModel(): tf.LayersModel {
-  return tf.tidy(() => {
-    const input = tf.input({ shape: [48, 48, 1] });
-    const conv = tf.layers.conv2d({
-      filters: 2,
-      kernelSize: 4,
-      strides: 4,
-      activation: "relu",
-      kernelInitializer: tf.initializers.glorotUniform({ seed: 11 }),
-      biasInitializer: tf.initializers.constant({ value: 0.05 }),
-    }).apply(input);
-    const flat = tf.layers.flatten().apply(conv);
-    const out = tf.layers.dense({
-      units: FER_EMOTIONS.length,
-      activation: "softmax",
-      kernelInitializer: tf.initializers.glorotUniform({ seed: 12 }),
-    }).apply(flat) as tf.SymbolicTensor;
-    return tf.model({ inputs: input, outputs: out });
-  });
+  // Fixed names: auto-generated ones count up per process and would change model.json.
+  const input = tf.input({ shape: [48, 48, 1], name: "face" });
+  const conv = tf.layers.conv2d({
+    name: "conv",
+    filters: 2,
+    kernelSize: 4,
+    strides: 4,
+    activation: "relu",
+    kernelInitializer: tf.initializers.glorotUniform({ seed: 11 }),
+    biasInitializer: tf.initializers.constant({ value: 0.05 }),
+  }).apply(input);
+  const flat = tf.layers.flatten({ name: "flatten" }).apply(conv);
+  const out = tf.layers.dense({
+    name: "scores",
+    units: FER_EMOTIONS.length,
+    activation: "softmax",
+    kernelInitializer: tf.initializers.glorotUniform({ seed: 12 }),
+  }).apply(flat) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out, name: "tiny_fer" });
 }
 
 /** Metadata for the tiny model, as an export would write it. */

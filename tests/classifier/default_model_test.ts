@@ -1,0 +1,41 @@
+/**
+ * Runs the shipped model in `models/default/` through the classifier, when it has been committed.
+ * Until then the test is skipped with a loud message (route tests use a tiny seeded model instead).
+ */
+import { assertAlmostEquals, assertEquals, assertOk } from "../assert.ts";
+import { loadClassifier } from "../../src/classifier/load.ts";
+import { DEFAULT_MODEL_DIR } from "../../src/server/config.ts";
+import { FER_EMOTIONS } from "../../src/labels.ts";
+
+const present = await Deno.stat(new URL("fer-model.json", DEFAULT_MODEL_DIR)).then(
+  () => true,
+  () => false,
+);
+if (!present) {
+  console.warn(
+    `\n!!! SKIPPED: ${DEFAULT_MODEL_DIR.pathname} has no fer-model.json yet; the shipped model ` +
+      "is not tested until it is committed. !!!\n",
+  );
+}
+
+Deno.test({
+  name: "models/default loads on wasm, is image-only 48x48 and gives distributions",
+  ignore: !present,
+  async fn() {
+    const classifier = await loadClassifier(DEFAULT_MODEL_DIR);
+    try {
+      const meta = classifier.metadata;
+      assertEquals(meta.features, []);
+      assertEquals([meta.input.width, meta.input.height, meta.input.channels], [48, 48, 1]);
+      for (const label of FER_EMOTIONS) assertOk(meta.labels.includes(label), label);
+      const faces = [0, 128, 255].map((v) => new Uint8Array(2304).fill(v));
+      const results = await classifier.classify(faces);
+      for (const r of results) {
+        assertAlmostEquals(Object.values(r.scores).reduce((a, b) => a + b, 0), 1, 1e-4);
+        assertOk(meta.labels.includes(r.emotion));
+      }
+    } finally {
+      classifier.dispose();
+    }
+  },
+});

@@ -1,0 +1,384 @@
+/**
+ * Every endpoint and every kind of bad input, through `app.request` on the real app built around the
+ * tiny seeded model and a fake detector.
+ */
+import { assertAlmostEquals, assertEquals, assertOk } from "../assert.ts";
+import { decodeImage } from "../../src/image/decode.ts";
+import { cropFaceGray48 } from "../../src/image/crop.ts";
+import { wholeImageGray48 } from "../../src/server/predict_image.ts";
+import {
+  faceBatch,
+  fakeDetector,
+  fixture,
+  patternPng,
+  pngClaiming,
+  type TestApp,
+  tinyApp,
+} from "./helpers.ts";
+
+const detector = fakeDetector();
+const t: TestApp = await tinyApp(detector);
+globalThis.addEventListener("unload", () => void t.close());
+const FACE_JPG = await fixture("e2e/fixtures/face.jpg");
+const LABELS = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"];
+
+interface Face {
+  box: { x: number; y: number; width: number; height: number };
+  emotion: string;
+  confidence: number;
+  scores: Record<string, number>;
+}
+
+function post(
+  path: string,
+  body: BodyInit | Uint8Array | null,
+  contentType?: string,
+): Promise<Response> {
+  const headers = contentType ? { "content-type": contentType } : undefined;
+  return Promise.resolve(t.app.request(path, { method: "POST", body: body as BodyInit, headers }));
+}
+
+function multipart(bytes: Uint8Array, field = "image", type = "image/jpeg"): FormData {
+  const form = new FormData();
+  form.append(field, new File([bytes as BlobPart], "photo", { type }));
+  return form;
+}
+
+/** Checks that `face.scores` is a distribution over the labels and `emotion` is its argmax. */
+function assertWellFormed(face: Face): void {
+  assertEquals(Object.keys(face.scores), LABELS);
+  const values = Object.values(face.scores);
+  assertAlmostEquals(values.reduce((a, b) => a + b, 0), 1, 1e-5);
+  assertEquals(face.confidence, Math.max(...values));
+  assertEquals(face.scores[face.emotion], face.confidence);
+}
+
+async function assertError(response: Response, status: number, code: string): Promise<void> {
+  const body = await response.json();
+  assertEquals(
+    [response.status, body.code],
+    [status, code],
+    `expected ${status} ${code}, got ${response.status} ${JSON.stringify(body)}`,
+  );
+  assertEquals(response.headers.get("content-type"), "application/json");
+  assertOk(typeof body.error === "string" && body.error.length > 10, `message: ${body.error}`);
+}
+
+Deno.test("GET /healthz reports ok, the model and the backend", async () => {
+  const response = await t.app.request("/healthz");
+  assertEquals(response.status, 200);
+  const body = await response.json();
+  assertEquals([body.status, body.model, body.backend], ["ok", "tiny-test@test", "wasm"]);
+});
+
+Deno.test("GET /api/model describes labels, version, size, metrics and limits", async () => {
+  const body = await (await t.app.request("/api/model")).json();
+  assertEquals(body.labels, LABELS);
+  assertEquals([body.name, body.version, body.quantization], ["tiny-test", "test", "none"]);
+  assertOk(body.sizeBytes > 8000, `sizeBytes ${body.sizeBytes}`);
+  assertEquals(body.input.width, 48);
+  assertEquals(body.metrics.quantized.split, "PublicTest");
+  assertEquals(body.limits.maxBodyBytes, 10 * 1024 * 1024);
+});
+
+Deno.test("POST /api/predict (multipart) classifies the crop of each detected face", async () => {
+  const response = await post("/api/predict", multipart(FACE_JPG));
+  assertEquals(response.status, 200);
+  const body = await response.json();
+  assertEquals(body.image, { width: 640, height: 480 });
+  assertEquals(body.model, { name: "tiny-test", version: "test" });
+  assertEquals(body.faces.length, 1);
+  const face: Face = body.faces[0];
+  assertEquals(face.box, { x: 160, y: 120, width: 320, height: 240 });
+  assertWellFormed(face);
+  // The scores are those of the FER-framed crop of that box, not of some other pixels.
+  const image = await decodeImage(FACE_JPG);
+  const [expected] = await t.classifier.classify([cropFaceGray48(image, face.box)]);
+  assertEquals(face.scores, expected.scores);
+  for (const key of ["decode", "detect", "classify", "total"]) {
+    assertOk(body.timingsMs[key] >= 0, `timing ${key}`);
+  }
+  assertOk(body.timingsMs.total >= body.timingsMs.decode + body.timingsMs.classify - 0.02);
+});
+
+Deno.test("POST /api/predict accepts the raw body and answers as for multipart", async () => {
+  const raw = await (await post("/api/predict", FACE_JPG, "image/jpeg")).json();
+  const form = await (await post("/api/predict", multipart(FACE_JPG))).json();
+  assertEquals(raw.faces, form.faces);
+  const octet = await post("/api/predict", FACE_JPG, "application/octet-stream");
+  assertEquals((await octet.json()).faces, form.faces);
+});
+
+Deno.test("POST /api/predict?detect=false classifies the whole image as one face", async () => {
+  const before = detector.calls;
+  const png = patternPng(48, 48, 3);
+  const body = await (await post("/api/predict?detect=false", png, "image/png")).json();
+  assertEquals(detector.calls, before, "the detector is skipped");
+  assertEquals(body.faces.length, 1);
+  assertEquals(body.faces[0].box, { x: 0, y: 0, width: 48, height: 48 });
+  const [expected] = await t.classifier.classify([wholeImageGray48(await decodeImage(png))]);
+  assertEquals(body.faces[0].scores, expected.scores);
+  // A 48x48 input is used as is: the crop is the image's own pixels.
+  const gray = wholeImageGray48(await decodeImage(png));
+  assertEquals(gray[100], (100 * 7 + 3 * 31 + (100 >> 5) * 3) & 255);
+});
+
+Deno.test("POST /api/predict with no face in the image answers an empty list", async () => {
+  const body = await (await post("/api/predict", patternPng(4, 4), "image/png"))
+    .json();
+  assertEquals(body.faces, []);
+  assertEquals(body.image, { width: 4, height: 4 });
+});
+
+Deno.test("bad uploads get a 4xx JSON error and the server keeps serving", async (ctx) => {
+  const truncated = FACE_JPG.slice(0, Math.floor(FACE_JPG.length / 2));
+  const cases: [string, () => Promise<Response>, number, string][] = [
+    [
+      "empty raw body",
+      () => post("/api/predict", new Uint8Array(0), "image/jpeg"),
+      400,
+      "empty_body",
+    ],
+    ["no body at all", () => post("/api/predict", null), 400, "empty_body"],
+    [
+      "empty file field",
+      () => post("/api/predict", multipart(new Uint8Array(0))),
+      400,
+      "empty_image",
+    ],
+    [
+      "form without image field",
+      () => post("/api/predict", multipart(FACE_JPG, "photo")),
+      400,
+      "missing_image",
+    ],
+    [
+      "malformed multipart",
+      () => post("/api/predict", "--x\r\nnope", "multipart/form-data; boundary=zz"),
+      400,
+      "bad_multipart",
+    ],
+    [
+      "JSON content type",
+      () => post("/api/predict", '{"image":1}', "application/json"),
+      415,
+      "unsupported_media_type",
+    ],
+    [
+      "text content type",
+      () => post("/api/predict", "hello", "text/plain"),
+      415,
+      "unsupported_media_type",
+    ],
+    [
+      "GIF content type",
+      () => post("/api/predict", FACE_JPG, "image/gif"),
+      415,
+      "unsupported_format",
+    ],
+    [
+      "non-image bytes",
+      () => post("/api/predict", "this is not an image", "image/jpeg"),
+      415,
+      "unsupported_format",
+    ],
+    [
+      "truncated JPEG",
+      () => post("/api/predict", truncated, "image/jpeg"),
+      422,
+      "undecodable_image",
+    ],
+    [
+      "PNG claiming 50000x50000",
+      () => post("/api/predict", pngClaiming(50000, 50000), "image/png"),
+      413,
+      "image_too_large",
+    ],
+    [
+      "body over the 10 MB default",
+      () => post("/api/predict", new Uint8Array(10 * 1024 * 1024 + 1), "image/jpeg"),
+      413,
+      "body_too_large",
+    ],
+    [
+      "bad detect flag",
+      () => post("/api/predict?detect=maybe", FACE_JPG, "image/jpeg"),
+      400,
+      "bad_query",
+    ],
+    ["GET on a POST route", () => Promise.resolve(t.app.request("/api/predict")), 404, "not_found"],
+  ];
+  for (const [name, send, status, code] of cases) {
+    await ctx.step(name, async () => assertError(await send(), status, code));
+  }
+  const ok = await post("/api/predict", FACE_JPG, "image/jpeg");
+  assertEquals(ok.status, 200);
+  assertEquals((await ok.json()).faces.length, 1);
+});
+
+Deno.test("the body limit is configurable and also counts streamed (chunked) bodies", async () => {
+  const small = await tinyApp(fakeDetector(), { maxBodyBytes: 4096 });
+  try {
+    const sized = await small.app.request("/api/predict", {
+      method: "POST",
+      body: FACE_JPG as BodyInit,
+      headers: { "content-type": "image/jpeg" },
+    });
+    await assertError(sized, 413, "body_too_large");
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let at = 0; at < FACE_JPG.length; at += 1000) {
+          controller.enqueue(FACE_JPG.slice(at, at + 1000));
+        }
+        controller.close();
+      },
+    });
+    const chunked = await small.app.request("/api/predict", {
+      method: "POST",
+      body: stream,
+      headers: { "content-type": "image/jpeg" },
+    });
+    await assertError(chunked, 413, "body_too_large");
+    const fits = await small.app.request("/api/classify", {
+      method: "POST",
+      body: faceBatch(1) as BodyInit,
+    });
+    assertEquals(fits.status, 200);
+  } finally {
+    await small.close();
+  }
+});
+
+Deno.test("POST /api/classify (binary) scores 32 faces, each as if sent alone", async () => {
+  const batch = faceBatch(32);
+  const response = await post("/api/classify", batch, "application/octet-stream");
+  assertEquals(response.status, 200);
+  const body = await response.json();
+  assertEquals(body.faces.length, 32);
+  body.faces.forEach(assertWellFormed);
+  assertOk(body.timingsMs.classify >= 0);
+  for (const i of [0, 17, 31]) {
+    const alone =
+      await (await post("/api/classify", faceBatch(32).subarray(i * 2304, (i + 1) * 2304)))
+        .json();
+    for (const label of LABELS) {
+      assertAlmostEquals(body.faces[i].scores[label], alone.faces[0].scores[label], 1e-6);
+    }
+  }
+  assertOk(body.faces[0].scores.happy !== body.faces[31].scores.happy, "different faces differ");
+});
+
+Deno.test("POST /api/classify (JSON) takes base64 strings or byte arrays", async () => {
+  const batch = faceBatch(3);
+  const faces = [0, 1, 2].map((i) => batch.slice(i * 2304, (i + 1) * 2304));
+  const binary = await (await post("/api/classify", batch, "application/octet-stream")).json();
+  const json = JSON.stringify({
+    faces: [btoa(String.fromCharCode(...faces[0])), Array.from(faces[1]), Array.from(faces[2])],
+  });
+  const response = await post("/api/classify", json, "application/json");
+  assertEquals(response.status, 200);
+  assertEquals((await response.json()).faces, binary.faces);
+});
+
+Deno.test("bad classify batches get a 4xx JSON error", async (ctx) => {
+  const cases: [string, () => Promise<Response>, number, string][] = [
+    [
+      "a byte short of one face",
+      () => post("/api/classify", new Uint8Array(2303)),
+      400,
+      "bad_batch_size",
+    ],
+    [
+      "a byte over two faces",
+      () => post("/api/classify", faceBatch(3).subarray(0, 4609)),
+      400,
+      "bad_batch_size",
+    ],
+    [
+      "empty body",
+      () => post("/api/classify", new Uint8Array(0), "application/octet-stream"),
+      400,
+      "bad_batch_size",
+    ],
+    ["65 faces (limit 64)", () => post("/api/classify", faceBatch(65)), 413, "too_many_faces"],
+    [
+      "text content type",
+      () => post("/api/classify", "faces", "text/plain"),
+      415,
+      "unsupported_media_type",
+    ],
+    ["malformed JSON", () => post("/api/classify", "{faces:", "application/json"), 400, "bad_json"],
+    [
+      "JSON without faces",
+      () => post("/api/classify", '{"images":[]}', "application/json"),
+      400,
+      "bad_json",
+    ],
+    [
+      "JSON empty list",
+      () => post("/api/classify", '{"faces":[]}', "application/json"),
+      400,
+      "bad_batch_size",
+    ],
+    [
+      "JSON face too short",
+      () => post("/api/classify", '{"faces":[[1,2,3]]}', "application/json"),
+      400,
+      "bad_face_size",
+    ],
+    [
+      "JSON value 256",
+      () =>
+        post(
+          "/api/classify",
+          JSON.stringify({ faces: [Array(2304).fill(256)] }),
+          "application/json",
+        ),
+      400,
+      "bad_face",
+    ],
+    [
+      "JSON bad base64",
+      () => post("/api/classify", '{"faces":["%%%"]}', "application/json"),
+      400,
+      "bad_face",
+    ],
+    [
+      "JSON face as object",
+      () => post("/api/classify", '{"faces":[{"a":1}]}', "application/json"),
+      400,
+      "bad_face",
+    ],
+  ];
+  for (const [name, send, status, code] of cases) {
+    await ctx.step(name, async () => assertError(await send(), status, code));
+  }
+});
+
+Deno.test("unknown API paths are JSON 404s; the camera page is served at /", async () => {
+  await assertError(await t.app.request("/api/nothing"), 404, "not_found");
+  const page = await t.app.request("/");
+  assertEquals(page.status, 200);
+  assertOk(page.headers.get("content-type")?.startsWith("text/html"));
+  await page.body?.cancel();
+});
+
+Deno.test("an unexpected failure is a generic JSON 500 that does not leak details", async () => {
+  const failing = await tinyApp({ detect: () => Promise.reject(new Error("secret internals")) });
+  const log = console.error;
+  const logged: unknown[] = [];
+  console.error = (...args: unknown[]) => logged.push(args);
+  try {
+    const response = await failing.app.request("/api/predict", {
+      method: "POST",
+      body: FACE_JPG as BodyInit,
+    });
+    assertEquals(response.status, 500);
+    const body = await response.json();
+    assertEquals(body, { error: "internal server error", code: "internal_error" });
+    assertEquals(logged.length, 1, "the failure is logged on the server");
+  } finally {
+    console.error = log;
+    await failing.close();
+  }
+});

@@ -1,0 +1,106 @@
+/**
+ * Test doubles and inputs for the server tests: the real app around the tiny seeded model, a fake
+ * face detector, and small images (valid, corrupt, and lying about their size).
+ *
+ * @module
+ */
+import { createApp } from "../../src/server/app.ts";
+import { type AppDeps, type Limits, modelInfo } from "../../src/server/deps.ts";
+import { useWasmBackend } from "../../src/engine/backend.ts";
+import { loadClassifier } from "../../src/classifier/load.ts";
+import type { FerClassifier } from "../../src/classifier/classifier.ts";
+import type { DetectedFace, FaceDetector } from "../../src/detector/types.ts";
+import type { RgbaImage } from "../../src/image/decode.ts";
+import { crc32, encodeGrayPng } from "../../src/data/png.ts";
+import { writeTinyModelDir } from "../classifier/tiny_model.ts";
+import type { Hono } from "hono";
+
+/** Default limits for tests: the production defaults. */
+export const TEST_LIMITS: Limits = {
+  maxBodyBytes: 10 * 1024 * 1024,
+  maxPixels: 4096 * 4096,
+  maxClassifyFaces: 64,
+};
+
+/** A detector that reports the centre half of every image as one face, or nothing for tiny images. */
+export function fakeDetector(): Pick<FaceDetector, "detect"> & { calls: number } {
+  const fake = {
+    calls: 0,
+    detect(image: RgbaImage): Promise<DetectedFace[]> {
+      fake.calls++;
+      if (image.width < 8 || image.height < 8) return Promise.resolve([]);
+      const box = {
+        x: image.width / 4,
+        y: image.height / 4,
+        width: image.width / 2,
+        height: image.height / 2,
+      };
+      return Promise.resolve([{ box, score: 0.9, keypoints: [] }]);
+    },
+  };
+  return fake;
+}
+
+/** The app around the tiny model and `detector`, plus clean-up. */
+export interface TestApp {
+  app: Hono;
+  deps: AppDeps;
+  classifier: FerClassifier;
+  close(): Promise<void>;
+}
+
+/** Builds the real app around the tiny seeded model (wasm backend) and `detector`. */
+export async function tinyApp(
+  detector: Pick<FaceDetector, "detect"> = fakeDetector(),
+  limits: Partial<Limits> = {},
+): Promise<TestApp> {
+  await useWasmBackend();
+  const dir = await writeTinyModelDir();
+  const classifier = await loadClassifier(dir, { warmUpBatches: [] });
+  const deps: AppDeps = {
+    classifier,
+    detector,
+    model: modelInfo(classifier.metadata, "test"),
+    limits: { ...TEST_LIMITS, ...limits },
+    runtime: () => ({ backend: "wasm", simd: true }),
+  };
+  return {
+    app: createApp(deps),
+    deps,
+    classifier,
+    close: async () => {
+      classifier.dispose();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+/** A `width`x`height` gray PNG with a deterministic pattern (differs with `seed`). */
+export function patternPng(width: number, height: number, seed = 0): Uint8Array {
+  const pixels = new Uint8Array(width * height);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 7 + seed * 31 + (i >> 5) * 3) & 255;
+  return encodeGrayPng(pixels, width, height);
+}
+
+/** A valid small PNG whose IHDR (with a correct CRC) claims `width`x`height` pixels. */
+export function pngClaiming(width: number, height: number): Uint8Array {
+  const png = patternPng(4, 4).slice();
+  const view = new DataView(png.buffer);
+  // Signature (8) + chunk length (4) + "IHDR" (4): width and height follow.
+  view.setUint32(16, width);
+  view.setUint32(20, height);
+  view.setUint32(29, crc32(png.subarray(12, 29)));
+  return png;
+}
+
+/** The bytes of a committed fixture photo. */
+export function fixture(path: string): Promise<Uint8Array> {
+  return Deno.readFile(new URL(`../${path}`, import.meta.url));
+}
+
+/** A `count`-face classify body: 2304 bytes a face, face `i` filled with `i * 8`. */
+export function faceBatch(count: number): Uint8Array {
+  const body = new Uint8Array(count * 2304);
+  for (let i = 0; i < count; i++) body.fill((i * 8) & 255, i * 2304, (i + 1) * 2304);
+  return body;
+}
