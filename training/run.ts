@@ -135,6 +135,9 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
     let seen = 0;
     const started = performance.now();
     for (let b = state.batchInEpoch; b < batchesPerEpoch; b++) {
+      // A training step resolves through microtasks only; yielding a macrotask lets signal handlers
+      // (Ctrl-C) and timers run between batches.
+      await new Promise((resolve) => setTimeout(resolve, 0));
       if (options.signal?.aborted) {
         interrupted = true;
         break;
