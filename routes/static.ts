@@ -1,13 +1,15 @@
 /**
  * Serves the browser camera page: the files under `static/`, the runtime files the page needs straight
  * from the installed npm packages (tasks-vision's wasm, tfjs and its wasm backend for the in-browser
- * mode) and the classifier model files from `models/default/`. Nothing comes from a CDN, so the page
- * works on a machine with no internet.
+ * mode) and the classifier model files (`models/default/` or `MODEL_DIR`). Nothing comes from a
+ * CDN, so the page works on a machine with no internet.
  *
  * @module
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 
 /** Content types by file extension, for everything the page serves. */
 const CONTENT_TYPES: Record<string, string> = {
@@ -29,8 +31,25 @@ const CONTENT_TYPES: Record<string, string> = {
 /** Directory of the page's own files. */
 export const STATIC_DIR: URL = new URL("../static/", import.meta.url);
 
-/** Directory of the classifier model the in-browser mode loads (`model.json` + weight shards). */
-export const CLASSIFIER_DIR: URL = new URL("../models/default/", import.meta.url);
+/**
+ * Directory of the classifier model the in-browser mode loads (`model.json` + weight shards): the
+ * server's own model, i.e. `MODEL_DIR` when set (relative to the working directory, as the server
+ * reads it), else `models/default/`.
+ */
+export function classifierDir(modelDir: string | undefined = readModelDirEnv()): URL {
+  if (!modelDir?.trim()) return new URL("../models/default/", import.meta.url);
+  const dir = resolve(modelDir.trim());
+  return pathToFileURL(dir.endsWith("/") ? dir : `${dir}/`);
+}
+
+/** `MODEL_DIR`, or `undefined` when unset or when env access is not granted. */
+function readModelDirEnv(): string | undefined {
+  try {
+    return Deno.env.get("MODEL_DIR");
+  } catch {
+    return undefined;
+  }
+}
 
 /** Directory holding the file that a bare package specifier resolves to. */
 function packageDir(specifier: string): URL {
@@ -130,11 +149,12 @@ function pathAfter(c: Context, prefix: string): string {
 }
 
 const VENDOR_FILES = vendorFiles();
+const CLASSIFIER_DIR = classifierDir();
 
 /**
  * The camera page's routes, to be mounted at the root of the app (`app.route("/", staticRoutes)`):
  * `/` and `/<file>` from `static/`, `/vendor/<file>` from the npm packages, `/classifier/<file>` from
- * `models/default/`.
+ * {@link classifierDir}.
  */
 export const staticRoutes: Hono = new Hono()
   .get("/vendor/*", (c) => {

@@ -7,6 +7,7 @@
  */
 import { Hono } from "hono";
 import {
+  classifierDir,
   contentTypeFor,
   safeFileUrl,
   STATIC_DIR,
@@ -67,4 +68,10 @@ Deno.test("unknown paths fall through to the routes mounted after the static app
   const api = await app.request("/api/ping");
   assertEquals(await api.json(), { pong: true });
   assertEquals((await app.request("/no-such-file.js")).status, 404);
+});
+
+Deno.test("in-browser mode loads the server's model folder: MODEL_DIR when set", () => {
+  assertOk(classifierDir("").href.endsWith("/models/default/"));
+  assertEquals(classifierDir("/srv/model").href, "file:///srv/model/");
+  assertEquals(classifierDir("rel/m/").href, new URL("rel/m/", `file://${Deno.cwd()}/`).href);
 });
