@@ -7,12 +7,15 @@ import { type OpKernelBody, opKernelFunc, registerWasmKernel } from "./op_kernel
 import * as tf from "@tensorflow/tfjs";
 import { maxPoolGrad } from "./kernels/max_pool_grad.ts";
 import { conv2DBackpropFilter } from "./kernels/conv2d_backprop_filter.ts";
+import { tile } from "./kernels/tile.ts";
+import { mean, sum } from "./kernels/reduce.ts";
+import { batchMatMul } from "./kernels/batch_mat_mul.ts";
+import { captureUpstreamKernel } from "./wasm_heap.ts";
 import { conv2DBackpropInput } from "./kernels/conv2d_backprop_input.ts";
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from "./kernels/depthwise_backprop.ts";
 
 /** Op-composed kernels this module registers on `wasm`, by kernel name (missing or too slow). */
 export const WASM_TRAINING_KERNELS: Readonly<Record<string, OpKernelBody>> = {
-  Conv2DBackpropFilter: conv2DBackpropFilter,
   Conv2DBackpropInput: conv2DBackpropInput,
   DepthwiseConv2dNativeBackpropFilter: depthwiseBackpropFilter,
   DepthwiseConv2dNativeBackpropInput: depthwiseBackpropInput,
@@ -20,7 +23,12 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, OpKernelBody>> = {
 
 /** Kernels written as loops over the wasm heap, by kernel name. */
 export const WASM_HEAP_KERNELS: Readonly<Record<string, tf.KernelFunc>> = {
+  BatchMatMul: batchMatMul,
+  Conv2DBackpropFilter: conv2DBackpropFilter,
   MaxPoolGrad: maxPoolGrad,
+  Mean: mean,
+  Sum: sum,
+  Tile: tile,
 };
 
 let installed = false;
@@ -36,6 +44,7 @@ export function installWasmTrainingKernels(): void {
     registerWasmKernel(name, opKernelFunc(body));
   }
   for (const [name, kernelFunc] of Object.entries(WASM_HEAP_KERNELS)) {
+    captureUpstreamKernel(name);
     registerWasmKernel(name, kernelFunc);
   }
   installed = true;
