@@ -25,12 +25,18 @@ function freePort(): number {
   return port;
 }
 
-/** Spawns `main.ts` with `PORT` set and resolves once `GET /healthz` is 200. */
-export async function startServer(timeoutMs = 90_000): Promise<RunningServer> {
+/**
+ * Spawns `main.ts` with `PORT` (and `env`) set and resolves once `GET /healthz` is 200.
+ * @param env extra environment, e.g. `MODEL_DIR`
+ */
+export async function startServer(
+  env: Record<string, string> = {},
+  timeoutMs = 90_000,
+): Promise<RunningServer> {
   const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-net", "--allow-read", "--allow-env", MAIN.pathname],
-    env: { PORT: String(port), HOSTNAME: "127.0.0.1" },
+    env: { ...env, PORT: String(port), HOSTNAME: "127.0.0.1" },
     stdout: "piped",
     stderr: "piped",
   }).spawn();
