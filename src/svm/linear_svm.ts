@@ -1,7 +1,7 @@
 /**
- * A multi-class linear SVM: one-vs-rest, each binary problem an L2-regularised hinge-loss SVM with
- * a bias, solved by dual coordinate descent (Hsieh, Chang, Lin, Keerthi, Sundararajan, ICML 2008;
- * the LIBLINEAR `-s 3` solver). Each pass over the data costs one dot product and one axpy per
+ * A multi-class linear SVM: one-vs-rest, each binary problem an L2-regularised SVM with a bias and
+ * squared-hinge (default) or hinge loss, solved by dual coordinate descent with shrinking (Hsieh,
+ * Chang, Lin, Keerthi, Sundararajan, ICML 2008; LIBLINEAR's `-s 1` and `-s 3` solvers). Each pass over the data costs one dot product and one axpy per
  * example, so FER2013-sized problems (28,709 x 2,592) train in seconds.
  *
  * Why not a package: `libsvm-js` (the emscripten build of LIBSVM on npm, latest 0.2.1, the only
@@ -13,6 +13,11 @@
 
 /** Options of {@link trainLinearSvm}. */
 export interface LinearSvmOptions {
+  /**
+   * `squaredHinge` (LIBLINEAR's default `-s 1`, converges in far fewer passes) or `hinge`
+   * (`-s 3`, the classic SVM loss). Default `squaredHinge`.
+   */
+  loss?: "hinge" | "squaredHinge";
   /** Penalty C of the hinge loss (default 1). */
   c?: number;
   /** Stop when the projected-gradient spread falls below this (LIBLINEAR's eps, default 0.1). */
@@ -75,53 +80,88 @@ export function trainBinarySvm(
   const tolerance = options.tolerance ?? 0.1;
   const maxPasses = options.maxPasses ?? 200;
   if (!(c > 0)) throw new Error(`svm: C must be > 0, got ${c}`);
+  const squared = (options.loss ?? "squaredHinge") === "squaredHinge";
+  // The squared hinge adds 1/(2C) to the dual Hessian's diagonal and lifts the upper bound.
+  const upper = squared ? Infinity : c;
+  const diagShift = squared ? 1 / (2 * c) : 0;
   const random = mulberry32(options.seed ?? 1);
   const d = dimension;
   const w = new Float64Array(d + 1);
   const alpha = new Float64Array(count);
   const diag = new Float64Array(count);
   for (let i = 0; i < count; i++) {
-    let s = 1; // the bias feature
+    let s = 1 + diagShift; // 1 for the bias feature
     const o = i * d;
     for (let j = 0; j < d; j++) s += x[o + j] * x[o + j];
     diag[i] = s;
   }
-  const order = new Uint32Array(count).map((_, i) => i);
+  // Shrinking (LIBLINEAR): examples whose alpha sits at a bound with a gradient pushing further out
+  // leave the active set; once the active set meets the tolerance, all examples are checked again.
+  const active = new Uint32Array(count).map((_, i) => i);
+  let activeSize = count;
+  let pgMaxOld = Infinity;
+  let pgMinOld = -Infinity;
   let passes = 0;
   let converged = false;
   while (passes < maxPasses) {
     passes++;
-    for (let i = count - 1; i > 0; i--) {
+    for (let i = activeSize - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
-      const t = order[i];
-      order[i] = order[j];
-      order[j] = t;
+      const t = active[i];
+      active[i] = active[j];
+      active[j] = t;
     }
     let maxPg = -Infinity;
     let minPg = Infinity;
-    for (let k = 0; k < count; k++) {
-      const i = order[k];
+    for (let k = 0; k < activeSize; k++) {
+      const i = active[k];
       const o = i * d;
       const yi = y[i];
+      const a = alpha[i];
       let dot = w[d];
       for (let j = 0; j < d; j++) dot += w[j] * x[o + j];
-      const g = yi * dot - 1;
-      const a = alpha[i];
-      const pg = a === 0 ? Math.min(g, 0) : a === c ? Math.max(g, 0) : g;
+      const g = yi * dot - 1 + diagShift * a;
+      let pg = 0;
+      if (a === 0) {
+        if (g > pgMaxOld) {
+          active[k--] = active[--activeSize];
+          active[activeSize] = i;
+          continue;
+        }
+        pg = Math.min(g, 0);
+      } else if (a === upper) {
+        if (g < pgMinOld) {
+          active[k--] = active[--activeSize];
+          active[activeSize] = i;
+          continue;
+        }
+        pg = Math.max(g, 0);
+      } else {
+        pg = g;
+      }
       if (pg > maxPg) maxPg = pg;
       if (pg < minPg) minPg = pg;
-      if (pg === 0) continue;
-      const next = Math.min(Math.max(a - g / diag[i], 0), c);
+      if (Math.abs(pg) < 1e-12) continue;
+      const next = Math.min(Math.max(a - g / diag[i], 0), upper);
       const step = (next - a) * yi;
       if (step === 0) continue;
       alpha[i] = next;
       for (let j = 0; j < d; j++) w[j] += step * x[o + j];
       w[d] += step;
     }
-    if (maxPg - minPg < tolerance) {
-      converged = true;
-      break;
+    if (maxPg - minPg <= tolerance) {
+      if (activeSize === count) {
+        converged = true;
+        break;
+      }
+      // Converged on the active set: un-shrink and verify on everything.
+      activeSize = count;
+      pgMaxOld = Infinity;
+      pgMinOld = -Infinity;
+      continue;
     }
+    pgMaxOld = maxPg > 0 ? maxPg : Infinity;
+    pgMinOld = minPg < 0 ? minPg : -Infinity;
   }
   return { w, alpha, passes, converged };
 }

@@ -35,19 +35,20 @@ Deno.test("two points: the max-margin solution w = 1, b = 0", () => {
     2,
     1,
     new Int8Array([1, -1]),
-    { c: 100, tolerance: 1e-6 },
+    { c: 100, tolerance: 1e-6, loss: "hinge" },
   );
   assertOk(converged);
   assertAlmostEquals(w[0], 1, 1e-4);
   assertAlmostEquals(w[1], 0, 1e-4);
 });
 
-Deno.test("dual coordinate descent reaches the optimum: primal and dual objectives meet", () => {
+Deno.test("hinge loss: dual coordinate descent reaches the optimum (primal and dual objectives meet)", () => {
   const { x, labels, count, d } = blobs([[0, 0, 0], [1, 1, 0.5]], 60, 1.2);
   const y = Int8Array.from(labels, (l) => (l === 1 ? 1 : -1));
   const c = 0.5;
   const { w, alpha, converged, passes } = trainBinarySvm(x, count, d, y, {
     c,
+    loss: "hinge",
     tolerance: 1e-4,
     maxPasses: 5000,
   });
@@ -69,6 +70,27 @@ Deno.test("dual coordinate descent reaches the optimum: primal and dual objectiv
   }
   // Overlapping blobs, so some alpha hit C: a real soft-margin problem.
   assertOk(alpha.some((a) => a === c), "no alpha at C");
+  assertOk(primal - dual >= -1e-9 && primal - dual < 1e-3 * primal, `gap ${primal - dual}`);
+});
+
+Deno.test("squared hinge (default): primal and dual objectives meet", () => {
+  const { x, labels, count, d } = blobs([[0, 0, 0], [1, 1, 0.5]], 60, 1.2);
+  const y = Int8Array.from(labels, (l) => (l === 1 ? 1 : -1));
+  const c = 0.5;
+  const { w, alpha, converged } = trainBinarySvm(x, count, d, y, { c, tolerance: 1e-5 });
+  assertOk(converged);
+  let norm = 0;
+  for (let j = 0; j <= d; j++) norm += w[j] * w[j];
+  let loss = 0;
+  let dual = -0.5 * norm;
+  for (let i = 0; i < count; i++) {
+    let f = w[d];
+    for (let j = 0; j < d; j++) f += w[j] * x[i * d + j];
+    loss += Math.max(0, 1 - y[i] * f) ** 2;
+    dual += alpha[i] - (alpha[i] * alpha[i]) / (4 * c);
+    assertOk(alpha[i] >= 0);
+  }
+  const primal = 0.5 * norm + c * loss;
   assertOk(primal - dual >= -1e-9 && primal - dual < 1e-3 * primal, `gap ${primal - dual}`);
 });
 
