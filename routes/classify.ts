@@ -12,6 +12,7 @@ import { ApiError } from "../src/server/errors.ts";
 import { limitBody } from "../src/server/body_limit.ts";
 import { mediaType } from "../src/server/upload.ts";
 import { splitFaces } from "../src/classifier/preprocess.ts";
+import { roundFaceScores } from "../src/classifier/postprocess.ts";
 
 /** Decodes one JSON face (base64 string or byte array) to its bytes. */
 function jsonFace(value: unknown, index: number, faceBytes: number): Uint8Array {
@@ -93,7 +94,7 @@ export function classifyRoutes(deps: AppDeps): Hono {
     const results = await deps.classifier.classify(faces);
     const classify = Math.round((performance.now() - started) * 100) / 100;
     return c.json({
-      faces: results,
+      faces: results.map((face) => roundFaceScores(face)),
       model: { name: deps.model.name, version: deps.model.version },
       timingsMs: { classify },
     });

@@ -4,6 +4,6 @@
  * @module
  */
 export { type FaceClassifier, FerClassifier } from "./classifier.ts";
-export { type FaceScores, toFaceScores } from "./postprocess.ts";
+export { type FaceScores, roundFaceScores, toFaceScores } from "./postprocess.ts";
 export { faceByteLength, packFaceInput, splitFaces } from "./preprocess.ts";
 export { loadClassifier, type LoadClassifierOptions, modelVersion } from "./load.ts";

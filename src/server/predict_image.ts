@@ -11,6 +11,7 @@ import { toGrayscale } from "../image/gray.ts";
 import { resizeArea } from "../image/resize.ts";
 import type { FaceBox, FaceDetector } from "../detector/types.ts";
 import type { FaceClassifier, FaceScores } from "../classifier/classifier.ts";
+import { roundFaceScores } from "../classifier/postprocess.ts";
 
 /** The models the pipeline runs. */
 export interface PredictModels {
@@ -114,8 +115,8 @@ export async function predictImage(
   return {
     faces: boxes.map((face, i) => ({
       box: roundBox(face.box),
-      ...scores[i],
-      detectionScore: face.score,
+      ...roundFaceScores(scores[i]),
+      detectionScore: Math.round(face.score * 1e4) / 1e4,
     })),
     image: { width: image.width, height: image.height },
     timingsMs: {

@@ -36,7 +36,15 @@ export async function loadServices(
   await useWasmBackend();
   const runtime = await runtimeInfo();
   const t1 = performance.now();
-  const classifier = await loadClassifier(config.modelDir, { keepBackend: true });
+  const classifier = await loadClassifier(config.modelDir, { keepBackend: true }).catch((error) => {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    const where = config.modelDir instanceof URL ? config.modelDir.pathname : config.modelDir;
+    throw new Error(
+      `no exported model in ${where} (model.json, weights.bin, fer-model.json); ` +
+        "set MODEL_DIR to an exported model folder or run `deno task export`",
+      { cause: error },
+    );
+  });
   const version = await modelVersion(config.modelDir);
   const t2 = performance.now();
   const detector = await createFaceDetector({ keepBackend: true });

@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "../assert.ts";
-import { toFaceScores } from "../../src/classifier/postprocess.ts";
+import { roundFaceScores, toFaceScores } from "../../src/classifier/postprocess.ts";
 import { packFaceInput, splitFaces } from "../../src/classifier/preprocess.ts";
 import { FER_INPUT } from "../../src/model/metadata.ts";
 
@@ -43,4 +43,14 @@ Deno.test("splitFaces cuts a compact batch into views and refuses partial faces"
   ]]);
   await assertThrows(() => splitFaces(batch.subarray(1), 2304), "(2 faces and 2303 bytes over)");
   await assertThrows(() => splitFaces(new Uint8Array(0), 2304), "got 0 bytes");
+});
+
+Deno.test("roundFaceScores rounds every probability to 4 decimals by default", () => {
+  const face = { emotion: "b", confidence: 0.123456, scores: { a: 0.876544, b: 0.123456 } };
+  assertEquals(roundFaceScores(face), {
+    emotion: "b",
+    confidence: 0.1235,
+    scores: { a: 0.8765, b: 0.1235 },
+  });
+  assertEquals(roundFaceScores(face, 2).scores, { a: 0.88, b: 0.12 });
 });

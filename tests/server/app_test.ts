@@ -6,6 +6,7 @@ import { assertAlmostEquals, assertEquals, assertOk } from "../assert.ts";
 import { decodeImage } from "../../src/image/decode.ts";
 import { cropFaceGray48 } from "../../src/image/crop.ts";
 import { wholeImageGray48 } from "../../src/server/predict_image.ts";
+import { roundFaceScores } from "../../src/classifier/postprocess.ts";
 import {
   faceBatch,
   fakeDetector,
@@ -48,7 +49,8 @@ function multipart(bytes: Uint8Array, field = "image", type = "image/jpeg"): For
 function assertWellFormed(face: Face): void {
   assertEquals(Object.keys(face.scores), LABELS);
   const values = Object.values(face.scores);
-  assertAlmostEquals(values.reduce((a, b) => a + b, 0), 1, 1e-5);
+  // Rounded to 4 decimals: 7 roundings can move the sum by up to 3.5e-4.
+  assertAlmostEquals(values.reduce((a, b) => a + b, 0), 1, 4e-4);
   assertEquals(face.confidence, Math.max(...values));
   assertEquals(face.scores[face.emotion], face.confidence);
 }
@@ -94,7 +96,7 @@ Deno.test("POST /api/predict (multipart) classifies the crop of each detected fa
   // The scores are those of the FER-framed crop of that box, not of some other pixels.
   const image = await decodeImage(FACE_JPG);
   const [expected] = await t.classifier.classify([cropFaceGray48(image, face.box)]);
-  assertEquals(face.scores, expected.scores);
+  assertEquals(face.scores, roundFaceScores(expected).scores);
   for (const key of ["decode", "detect", "classify", "total"]) {
     assertOk(body.timingsMs[key] >= 0, `timing ${key}`);
   }
@@ -117,7 +119,7 @@ Deno.test("POST /api/predict?detect=false classifies the whole image as one face
   assertEquals(body.faces.length, 1);
   assertEquals(body.faces[0].box, { x: 0, y: 0, width: 48, height: 48 });
   const [expected] = await t.classifier.classify([wholeImageGray48(await decodeImage(png))]);
-  assertEquals(body.faces[0].scores, expected.scores);
+  assertEquals(body.faces[0].scores, roundFaceScores(expected).scores);
   // A 48x48 input is used as is: the crop is the image's own pixels.
   const gray = wholeImageGray48(await decodeImage(png));
   assertEquals(gray[100], (100 * 7 + 3 * 31 + (100 >> 5) * 3) & 255);
@@ -262,7 +264,7 @@ Deno.test("POST /api/classify (binary) scores 32 faces, each as if sent alone", 
       await (await post("/api/classify", faceBatch(32).subarray(i * 2304, (i + 1) * 2304)))
         .json();
     for (const label of LABELS) {
-      assertAlmostEquals(body.faces[i].scores[label], alone.faces[0].scores[label], 1e-6);
+      assertAlmostEquals(body.faces[i].scores[label], alone.faces[0].scores[label], 1.01e-4);
     }
   }
   assertOk(body.faces[0].scores.happy !== body.faces[31].scores.happy, "different faces differ");

@@ -1,0 +1,119 @@
+/**
+ * `deno task predict --image PATH [--image PATH ...] [--json] [--no-detect] [--model DIR]`: the
+ * server's prediction pipeline in-process (wasm backend, same detector, crop and classifier), printing
+ * each face's emotion, confidence and time.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { useWasmBackend } from "../engine/backend.ts";
+import { loadClassifier } from "../classifier/load.ts";
+import { createFaceDetector } from "../detector/mod.ts";
+import { ImageInputError } from "../image/errors.ts";
+import { DEFAULT_MODEL_DIR } from "../server/config.ts";
+import { predictImage, type PredictResult } from "../server/predict_image.ts";
+import { displayName } from "../labels.ts";
+
+const USAGE =
+  `usage: deno task predict --image PATH [--image PATH ...] [--json] [--no-detect] [--model DIR]
+
+  --image PATH   photo to analyse (JPEG, PNG or WebP); repeat for several
+  --json         print the same JSON as POST /api/predict, one object per line
+  --no-detect    the image is one pre-cropped face: classify it whole
+  --model DIR    exported model folder (default models/default)`;
+
+/** One image's result as the text lines the CLI prints. */
+export function formatResult(path: string, result: PredictResult): string[] {
+  const { image, faces, timingsMs: t } = result;
+  const lines = [
+    `${path}: ${image.width}x${image.height}, ${faces.length} face${
+      faces.length === 1 ? "" : "s"
+    } ` +
+    `(decode ${t.decode.toFixed(1)} ms, detect ${t.detect.toFixed(1)} ms, ` +
+    `classify ${t.classify.toFixed(1)} ms, total ${t.total.toFixed(1)} ms)`,
+  ];
+  faces.forEach((face, i) => {
+    const { x, y, width, height } = face.box;
+    const at = `${Math.round(x)},${Math.round(y)} ${Math.round(width)}x${Math.round(height)}`;
+    const perFace = faces.length > 0 ? t.classify / faces.length : 0;
+    lines.push(
+      `  face ${i + 1} at ${at}: ${displayName(face.emotion)} ` +
+        `${(face.confidence * 100).toFixed(1)}% (${perFace.toFixed(2)} ms to classify)`,
+    );
+  });
+  return lines;
+}
+
+async function main(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        image: { type: "string", multiple: true },
+        json: { type: "boolean", default: false },
+        "no-detect": { type: "boolean", default: false },
+        model: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const images = values.image ?? [];
+  if (images.length === 0) {
+    console.error(`--image is required\n\n${USAGE}`);
+    return 2;
+  }
+  const started = performance.now();
+  await useWasmBackend();
+  const modelDir = values.model ?? DEFAULT_MODEL_DIR;
+  let classifier;
+  try {
+    classifier = await loadClassifier(modelDir, { keepBackend: true, warmUpBatches: [1] });
+  } catch (error) {
+    const where = modelDir instanceof URL ? modelDir.pathname : modelDir;
+    console.error(`cannot load the model in ${where}: ${(error as Error).message}`);
+    return 1;
+  }
+  const detector = await createFaceDetector({ keepBackend: true });
+  console.error(
+    `model ${classifier.metadata.name} loaded with the face detector on wasm in ` +
+      `${Math.round(performance.now() - started)} ms`,
+  );
+  let failures = 0;
+  try {
+    for (const path of images) {
+      let bytes: Uint8Array;
+      try {
+        bytes = await Deno.readFile(path);
+      } catch (error) {
+        console.error(`${path}: cannot read: ${(error as Error).message}`);
+        failures++;
+        continue;
+      }
+      try {
+        const result = await predictImage(bytes, { detector, classifier }, {
+          detect: !values["no-detect"],
+        });
+        if (values.json) console.log(JSON.stringify({ file: path, ...result }));
+        else console.log(formatResult(path, result).join("\n"));
+      } catch (error) {
+        if (!(error instanceof ImageInputError)) throw error;
+        console.error(`${path}: ${error.message}`);
+        failures++;
+      }
+    }
+  } finally {
+    classifier.dispose();
+    detector.dispose();
+  }
+  return failures === 0 ? 0 : 1;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,70 @@
+/** `deno task predict` as a user runs it: a subprocess on the tiny model, text and JSON output. */
+import { assertEquals, assertOk } from "../assert.ts";
+import { writeTinyModelDir } from "../classifier/tiny_model.ts";
+
+const CLI = new URL("../../src/cli/predict.ts", import.meta.url).pathname;
+const FACE = new URL("../e2e/fixtures/face.jpg", import.meta.url).pathname;
+
+async function predict(...args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-env", CLI, ...args],
+  }).output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+Deno.test("predict prints each face's emotion, confidence and time, or JSON", async () => {
+  const dir = await writeTinyModelDir();
+  try {
+    const text = await predict("--image", FACE, "--model", dir);
+    assertEquals(text.code, 0, text.stderr);
+    const lines = text.stdout.trim().split("\n");
+    assertOk(
+      /face\.jpg: 640x480, 1 face \(decode [\d.]+ ms, detect [\d.]+ ms/.test(lines[0]),
+      lines[0],
+    );
+    assertOk(
+      /^ {2}face 1 at \d+,\d+ \d+x\d+: [A-Z][a-z]+ \d+\.\d% \([\d.]+ ms to classify\)$/.test(
+        lines[1],
+      ),
+      lines[1],
+    );
+
+    const json = await predict(
+      "--image",
+      FACE,
+      "--image",
+      FACE,
+      "--json",
+      "--no-detect",
+      "--model",
+      dir,
+    );
+    assertEquals(json.code, 0, json.stderr);
+    const rows = json.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    assertEquals(rows.length, 2);
+    assertEquals(rows[0].faces.length, 1);
+    assertEquals(rows[0].faces[0].box, { x: 0, y: 0, width: 640, height: 480 });
+    assertEquals(rows[0].faces, rows[1].faces);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("predict: clear messages and non-zero exits for bad usage, files and models", async () => {
+  const usage = await predict();
+  assertEquals(usage.code, 2);
+  assertOk(usage.stderr.includes("--image is required"), usage.stderr);
+  const noModel = await predict("--image", FACE, "--model", "/nonexistent-model");
+  assertEquals(noModel.code, 1);
+  assertOk(noModel.stderr.includes("cannot load the model in /nonexistent-model"), noModel.stderr);
+  const dir = await writeTinyModelDir();
+  try {
+    const bad = await predict("--image", CLI, "--image", "/nonexistent.jpg", "--model", dir);
+    assertEquals(bad.code, 1);
+    assertOk(bad.stderr.includes("not JPEG, PNG or WebP"), bad.stderr);
+    assertOk(bad.stderr.includes("/nonexistent.jpg: cannot read"), bad.stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
