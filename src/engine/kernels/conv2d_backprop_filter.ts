@@ -79,16 +79,17 @@ function filterGradStride1(
   const padded = scratchF32(ci * n * plane + kw);
   padded.fill(0);
   const xv = f32View(backend, x);
-  for (let b = 0; b < n; b++) {
-    for (let iy = 0; iy < h; iy++) {
-      const py = iy + top;
-      if (py < 0 || py >= hp) continue;
-      for (let ix = 0; ix < w; ix++) {
-        const px = ix + left;
-        if (px < 0 || px >= wp) continue;
-        const src = ((b * h + iy) * w + ix) * ci;
-        const dst = b * plane + py * wp + px;
-        for (let c = 0; c < ci; c++) padded[c * n * plane + dst] = xv[src + c];
+  // Contiguous writes, reads strided by ci: one pass per channel plane.
+  const x0 = Math.max(0, -left);
+  const x1 = Math.min(w, wp - left);
+  for (let c = 0; c < ci; c++) {
+    for (let b = 0; b < n; b++) {
+      for (let iy = 0; iy < h; iy++) {
+        const py = iy + top;
+        if (py < 0 || py >= hp) continue;
+        const src = (b * h + iy) * w * ci + c;
+        const dst = (c * n + b) * plane + py * wp + left;
+        for (let ix = x0; ix < x1; ix++) padded[dst + ix] = xv[src + ix * ci];
       }
     }
   }
