@@ -14,6 +14,8 @@ import { type Budget, runCell } from "./experiments/cells.ts";
 import { runGrid } from "./experiments/driver.ts";
 import { buildGrid, FEATURE_SETS, type GridModel } from "./experiments/grid.ts";
 import { markdownReport, reportSvg, seedTables } from "./experiments/report.ts";
+import { extremeFaces, landmarkFailures, landmarkSheetSvg } from "./experiments/landmark_sheet.ts";
+import { PRESENCE_THRESHOLD } from "../src/landmarks/face_mesh.ts";
 
 const HELP = `deno task experiments [flags]
 
@@ -111,6 +113,22 @@ async function main(args: string[]): Promise<number> {
     val: await readPreparedSplit(values.data!, "PublicTest", { features }),
   };
   await Deno.mkdir(values.out!, { recursive: true });
+  const notes: string[] = [];
+  if (data.val.features.landmarks) {
+    const rates = [data.train, data.val].map((s) => {
+      const failed = landmarkFailures(s, PRESENCE_THRESHOLD);
+      return `${s.split} ${failed}/${s.count} (${(100 * failed / s.count).toFixed(2)}%)`;
+    });
+    notes.push(`Landmark failures (face presence < ${PRESENCE_THRESHOLD}): ${rates.join(", ")}.`);
+    const { best, worst } = extremeFaces(data.val, 8);
+    await Deno.writeTextFile(
+      join(values.out!, "landmarks.svg"),
+      landmarkSheetSvg(data.val, [
+        { title: "PublicTest: most confident face mesh", indices: best },
+        { title: "PublicTest: least confident (counted as failures below 0.5)", indices: worst },
+      ]),
+    );
+  }
   console.error(`${cells.length} cells, budget ${JSON.stringify(budget)}, backend ${backend}`);
   const results = await runGrid(cells, {
     data,
@@ -129,7 +147,7 @@ async function main(args: string[]): Promise<number> {
   await Deno.writeTextFile(join(values.out!, "table.txt"), tables);
   await Deno.writeTextFile(
     join(values.out!, "report.md"),
-    markdownReport(results, { command, backend, data: values.data!, missing: [] }),
+    markdownReport(results, { command, backend, data: values.data!, missing: [], notes }),
   );
   await Deno.writeTextFile(join(values.out!, "report.svg"), reportSvg(results));
   console.error(`wrote ${join(values.out!, "report.md")} and report.svg`);

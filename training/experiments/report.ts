@@ -77,6 +77,8 @@ export interface ReportContext {
   data: string;
   /** Cells selected but without a result (e.g. not run yet). */
   missing: string[];
+  /** Extra lines for the header (e.g. landmark failure rates). */
+  notes?: string[];
 }
 
 /** The Markdown report: table, budget, per-cell compute, totals. */
@@ -92,6 +94,7 @@ export function markdownReport(results: readonly CellResult[], context: ReportCo
     `tfjs backend ${context.backend}.`,
     `Budget: ${budgets.join("; ")}`,
     `Compute: ${results.length} cells, ${(total / 60).toFixed(1)} min of cell time.`,
+    ...(context.notes ?? []),
     "",
     markdownTable(results),
     "",
