@@ -18,7 +18,9 @@ const { backend, classifier, detector } = services.startupMs;
 console.log(
   `fer-edge: model ${model.name}@${model.version} (${model.labels.length} classes, ` +
     `${model.quantization}, ${model.sizeBytes} bytes) on ${runtime().backend}` +
-    `${runtime().simd ? "+simd" : ""}; ready in ${backend + classifier + detector} ms ` +
+    `${runtime().simd ? "+simd" : ""}, ${runtime().inference} inference; ready in ${
+      backend + classifier + detector
+    } ms ` +
     `(backend ${backend}, classifier ${classifier}, detector ${detector})`,
 );
 

@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { FerModelMetadata } from "../model/metadata.ts";
 import { faceByteLength, packFaceInput } from "./preprocess.ts";
 import { type FaceScores, toFaceScores } from "./postprocess.ts";
+import { compileInference, type InferencePlan } from "./fold.ts";
 
 export type { FaceScores } from "./postprocess.ts";
 
@@ -55,15 +56,23 @@ export class FerClassifier implements FaceClassifier {
   readonly labels: readonly string[];
   /** Bytes one face crop must have. */
   readonly faceBytes: number;
+  /** `folded`: batch norms folded into fused conv kernels; `layers`: plain `model.predict`. */
+  readonly inference: "folded" | "layers";
   #model: tf.LayersModel;
+  #plan: InferencePlan | undefined;
 
-  /** Wraps `model`; throws when its shape disagrees with `metadata`. */
-  constructor(model: tf.LayersModel, metadata: FerModelMetadata) {
+  /**
+   * Wraps `model`; throws when its shape disagrees with `metadata`. `fold: false` skips the folded
+   * plan (for comparisons); by default it is used whenever the model's layers allow.
+   */
+  constructor(model: tf.LayersModel, metadata: FerModelMetadata, options: { fold?: boolean } = {}) {
     checkModel(model, metadata);
     this.#model = model;
     this.metadata = metadata;
     this.labels = metadata.labels;
     this.faceBytes = faceByteLength(metadata.input);
+    this.#plan = options.fold === false ? undefined : compileInference(model);
+    this.inference = this.#plan ? "folded" : "layers";
   }
 
   /** Classifies `faces` in one batch; returns `[]` for no faces. */
@@ -73,7 +82,7 @@ export class FerClassifier implements FaceClassifier {
     const values = packFaceInput(faces, this.metadata.input);
     const output = tf.tidy(() => {
       const x = tf.tensor4d(values, [faces.length, height, width, channels]);
-      return this.#model.predict(x) as tf.Tensor;
+      return this.#plan ? this.#plan.run(x) : this.#model.predict(x) as tf.Tensor;
     });
     try {
       const probabilities = await output.data();
@@ -90,6 +99,7 @@ export class FerClassifier implements FaceClassifier {
 
   /** Frees the model's weights; the classifier must not be used afterwards. */
   dispose(): void {
+    this.#plan?.dispose();
     this.#model.dispose();
   }
 }

@@ -14,6 +14,8 @@ export interface LoadClassifierOptions {
   keepBackend?: boolean;
   /** Batch sizes to run once before returning (default `[1, 32]`, the page's typical sizes). */
   warmUpBatches?: number[];
+  /** Fold batch norms into fused kernels when the model allows (default true). */
+  fold?: boolean;
 }
 
 /** Loads the model in `dir` (path or file URL), checks it against its metadata and warms it up. */
@@ -25,7 +27,7 @@ export async function loadClassifier(
   const { model, metadata } = await loadModelDir(dir);
   let classifier: FerClassifier;
   try {
-    classifier = new FerClassifier(model, metadata);
+    classifier = new FerClassifier(model, metadata, { fold: options.fold });
   } catch (error) {
     model.dispose();
     throw error;

@@ -11,7 +11,8 @@
  */
 import { parseArgs } from "node:util";
 import { ProgressBar } from "./progress.ts";
-import { type LatencySummary, runConcurrent, summarize } from "./latency_stats.ts";
+import { type LatencySummary, percentile, runConcurrent, summarize } from "./latency_stats.ts";
+import { loadClassifier } from "../classifier/load.ts";
 import { loadServices } from "../server/services.ts";
 import { configFromEnv, DEFAULT_MODEL_DIR } from "../server/config.ts";
 import { predictImage } from "../server/predict_image.ts";
@@ -227,8 +228,25 @@ async function main(): Promise<void> {
       () => deps.classifier.classify([batch[0]]).then(() => {}),
     );
     bar.tick();
+    // The same 32-face batch through plain model.predict, interleaved with the folded plan.
+    const plain = await loadClassifier(modelDir, {
+      keepBackend: true,
+      fold: false,
+      warmUpBatches: [32],
+    });
+    const times = { folded: [] as number[], layers: [] as number[] };
+    for (let k = 0; k < 10; k++) {
+      for (const [name, c] of [["folded", deps.classifier], ["layers", plain]] as const) {
+        const t0 = performance.now();
+        await c.classify(batch);
+        times[name].push(performance.now() - t0);
+      }
+    }
+    plain.dispose();
     bar.done();
     const one = summarize(single.latencies, single.wallMs);
+    const foldedMs = percentile(times.folded, 0.5);
+    const layersMs = percentile(times.layers, 0.5);
     const perFace = rows[2].local.p50 / 32;
     console.log(formatTable(rows));
     console.log();
@@ -237,6 +255,10 @@ async function main(): Promise<void> {
         `alone (target <= 2 ms: ${perFace <= 2 ? "met" : "MISSED"}); ` +
         `(a) HTTP c=1 p50 ${fmt(rows[0].c1.p50)} ms (target <= 60 ms: ` +
         `${rows[0].c1.p50 <= 60 ? "met" : "MISSED"})`,
+    );
+    console.log(
+      `32-face batch: folded plan ${fmt(foldedMs)} ms vs model.predict ${fmt(layersMs)} ms ` +
+        `(${(layersMs / foldedMs).toFixed(2)}x)`,
     );
     console.log(
       `model ${deps.model.name}@${deps.model.version} (${deps.model.parameters} parameters, ` +

@@ -48,6 +48,8 @@ export interface RuntimeInfo {
   backend: string;
   /** Whether the wasm backend uses SIMD. */
   simd: boolean;
+  /** `folded` (batch norms folded into fused conv kernels) or `layers` (plain `model.predict`). */
+  inference: "folded" | "layers";
 }
 
 /** Everything `createApp` needs. */

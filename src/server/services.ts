@@ -21,11 +21,11 @@ export interface Services {
   dispose(): void;
 }
 
-/** The active backend and whether the wasm backend runs with SIMD. */
-export async function runtimeInfo(): Promise<RuntimeInfo> {
+/** The active backend, whether the wasm backend runs with SIMD, and the classifier's inference path. */
+export async function runtimeInfo(inference: RuntimeInfo["inference"]): Promise<RuntimeInfo> {
   const backend = tf.getBackend();
   const simd = backend === "wasm" && (await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")) === true;
-  return { backend, simd };
+  return { backend, simd, inference };
 }
 
 /** Loads everything the server needs for `config`, warmed up, on the wasm backend. */
@@ -34,7 +34,6 @@ export async function loadServices(
 ): Promise<Services> {
   const t0 = performance.now();
   await useWasmBackend();
-  const runtime = await runtimeInfo();
   const t1 = performance.now();
   const classifier = await loadClassifier(config.modelDir, { keepBackend: true }).catch((error) => {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
@@ -46,6 +45,7 @@ export async function loadServices(
     );
   });
   const version = await modelVersion(config.modelDir);
+  const runtime = await runtimeInfo(classifier.inference);
   const t2 = performance.now();
   const detector = await createFaceDetector({ keepBackend: true });
   // One pass over a blank VGA frame compiles the detector's kernels before the first request.

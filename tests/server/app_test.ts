@@ -71,6 +71,7 @@ Deno.test("GET /healthz reports ok, the model and the backend", async () => {
   assertEquals(response.status, 200);
   const body = await response.json();
   assertEquals([body.status, body.model, body.backend], ["ok", "tiny-test@test", "wasm"]);
+  assertEquals(body.inference, "folded", "the tiny chain model runs on the folded plan");
 });
 
 Deno.test("GET /api/model describes labels, version, size, metrics and limits", async () => {

@@ -62,7 +62,7 @@ export async function tinyApp(
     detector,
     model: modelInfo(classifier.metadata, "test"),
     limits: { ...TEST_LIMITS, ...limits },
-    runtime: () => ({ backend: "wasm", simd: true }),
+    runtime: () => ({ backend: "wasm", simd: true, inference: classifier.inference }),
   };
   return {
     app: createApp(deps),
