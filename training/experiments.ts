@@ -31,9 +31,11 @@ OUT/results.jsonl; a re-run with the same budget skips finished cells (resume).
   --bn LIST         on,off: batch-norm variants of the CNNs (default both)
   --epochs N        epochs per CNN cell (default 2)
   --limit N         Training images per CNN cell, 0 = all (default 2000)
-  --val-limit N     PublicTest images per cell, 0 = all (default 0)
+  --val-limit N     PublicTest images per CNN cell, 0 = all (default 0; SVMs score all)
+  --batch-size N    CNN batch size (default 128, the seed's)
   --svm-limit N     Training images per SVM cell, 0 = all (default 0)
   --svm-c X         SVM penalty C (default 0.1)
+  --report-only     redraw the tables and report from the log without running cells
   -h, --help        show this help
 `;
 
@@ -62,6 +64,8 @@ async function main(args: string[]): Promise<number> {
       "val-limit": { type: "string", default: "0" },
       "svm-limit": { type: "string", default: "0" },
       "svm-c": { type: "string", default: "0.1" },
+      "batch-size": { type: "string", default: "128" },
+      "report-only": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -77,6 +81,7 @@ async function main(args: string[]): Promise<number> {
     limit: count("limit", values.limit!, 0),
     valLimit: count("val-limit", values["val-limit"]!, 0),
     svmLimit: count("svm-limit", values["svm-limit"]!, 0),
+    batchSize: count("batch-size", values["batch-size"]!, 1),
     svmC,
   };
   const bn = list(values.bn)?.map((v) => {
@@ -107,7 +112,10 @@ async function main(args: string[]): Promise<number> {
       }; run \`deno task prepare --landmarks --out ${values.data}\``,
     );
   }
-  const backend = cells.some((c) => c.model !== "svm") ? await setupTrainingBackend() : "none";
+  const reportOnly = values["report-only"]!;
+  const backend = !reportOnly && cells.some((c) => c.model !== "svm")
+    ? await setupTrainingBackend()
+    : "none";
   const data = {
     train: await readPreparedSplit(values.data!, "Training", { features }),
     val: await readPreparedSplit(values.data!, "PublicTest", { features }),
@@ -135,6 +143,7 @@ async function main(args: string[]): Promise<number> {
     budget,
     logPath: join(values.out!, "results.jsonl"),
     runner: runCell,
+    reportOnly,
     onResult: (r, reused) =>
       console.error(
         `${reused ? "reused" : "done"} ${r.id}: ${(r.accuracy * 100).toFixed(2)}% ` +
@@ -147,7 +156,12 @@ async function main(args: string[]): Promise<number> {
   await Deno.writeTextFile(join(values.out!, "table.txt"), tables);
   await Deno.writeTextFile(
     join(values.out!, "report.md"),
-    markdownReport(results, { command, backend, data: values.data!, missing: [], notes }),
+    markdownReport(results, {
+      command,
+      data: values.data!,
+      missing: cells.filter((c) => !results.some((r) => r.id === c.id)).map((c) => c.id),
+      notes,
+    }),
   );
   await Deno.writeTextFile(join(values.out!, "report.svg"), reportSvg(results));
   console.error(`wrote ${join(values.out!, "report.md")} and report.svg`);

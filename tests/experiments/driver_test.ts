@@ -5,7 +5,14 @@ import { readJsonLines } from "../../training/experiments/jsonl.ts";
 import { markdownReport, reportSvg, seedTables } from "../../training/experiments/report.ts";
 import { assertEquals, assertOk, assertThrows } from "../assert.ts";
 
-const BUDGET: Budget = { epochs: 1, limit: 10, valLimit: 0, svmLimit: 0, svmC: 0.1 };
+const BUDGET: Budget = {
+  epochs: 1,
+  limit: 10,
+  valLimit: 0,
+  svmLimit: 0,
+  svmC: 0.1,
+  batchSize: 128,
+};
 const DATA = {} as GridData;
 
 function fakeRunner(calls: string[]): CellRunner {
@@ -44,7 +51,7 @@ Deno.test("runGrid logs each cell and a re-run with the same budget resumes", as
   assertEquals(reused, first);
   assertEquals(all.map((r) => r.id), cells.map((c) => c.id));
   assertEquals((await readJsonLines(logPath)).length, cells.length);
-  // A new budget runs everything again instead of mixing numbers.
+  // A new CNN budget re-runs the CNN cells instead of mixing numbers; the SVM cells stand.
   const third: string[] = [];
   await runGrid(cells, {
     data: DATA,
@@ -53,7 +60,7 @@ Deno.test("runGrid logs each cell and a re-run with the same budget resumes", as
     runner: fakeRunner(third),
     progress: false,
   });
-  assertEquals(third.length, cells.length);
+  assertEquals(third, cells.filter((c) => c.model !== "svm").map((c) => c.id));
 });
 
 Deno.test("readJsonLines drops a torn last line but reports corruption elsewhere", async () => {
@@ -65,9 +72,53 @@ Deno.test("readJsonLines drops a torn last line but reports corruption elsewhere
   assertEquals(await readJsonLines(`${dir}/missing.jsonl`), []);
 });
 
-Deno.test("sameBudget compares every field", () => {
-  assertOk(sameBudget(BUDGET, { ...BUDGET }));
-  assertOk(!sameBudget(BUDGET, { ...BUDGET, svmC: 1 }));
+Deno.test("sameBudget compares the fields that affect the cell's model", () => {
+  assertOk(sameBudget("svm", BUDGET, { ...BUDGET }));
+  assertOk(!sameBudget("svm", BUDGET, { ...BUDGET, svmC: 1 }));
+  assertOk(sameBudget("svm", BUDGET, { ...BUDGET, epochs: 9, batchSize: 32 }));
+  assertOk(!sameBudget("a", BUDGET, { ...BUDGET, batchSize: 32 }));
+  assertOk(sameBudget("b", BUDGET, { ...BUDGET, svmC: 1 }));
+});
+
+Deno.test("a CNN-only budget change keeps the SVM results; --report-only runs nothing", async () => {
+  const dir = await Deno.makeTempDir();
+  const logPath = `${dir}/results.jsonl`;
+  const cells = buildGrid({
+    models: ["svm", "a"],
+    featureSets: ["raw"],
+    classes: [7],
+    batchNorm: [true],
+  });
+  await runGrid(cells, {
+    data: DATA,
+    budget: BUDGET,
+    logPath,
+    runner: fakeRunner([]),
+    progress: false,
+  });
+  const rerun: string[] = [];
+  await runGrid(cells, {
+    data: DATA,
+    budget: { ...BUDGET, epochs: 3 },
+    logPath,
+    runner: fakeRunner(rerun),
+    progress: false,
+  });
+  assertEquals(rerun, ["a-bn-raw-7"]);
+  const none: string[] = [];
+  const shown = await runGrid(
+    buildGrid({ models: ["svm", "a", "b"], featureSets: ["raw"], classes: [7] }),
+    {
+      data: DATA,
+      budget: { ...BUDGET, epochs: 3 },
+      logPath,
+      runner: fakeRunner(none),
+      progress: false,
+      reportOnly: true,
+    },
+  );
+  assertEquals(none, []);
+  assertEquals(shown.map((r) => r.id), ["svm-raw-7", "a-bn-raw-7"]);
 });
 
 Deno.test("reports: seed tables, Markdown with budget and compute, one SVG bar per result", async () => {
@@ -89,11 +140,11 @@ Deno.test("reports: seed tables, Markdown with budget and compute, one SVG bar p
   assertOk(tables.includes("not run"), "the skipped cell shows as not run");
   const md = markdownReport(results, {
     command: "deno task experiments",
-    backend: "wasm",
     data: "data/x",
     missing: ["b-bn-lm-hogw-7"],
   });
-  assertOk(md.includes('"epochs":1'));
+  assertOk(md.includes("SVM svmLimit 0, svmC 0.1"));
+  assertOk(md.includes("CNN epochs 1, limit 10, valLimit 0, batchSize 128"));
   assertOk(md.includes("| svm-raw-5 |"));
   assertOk(md.includes("Not run: b-bn-lm-hogw-7."));
   const svg = reportSvg(results);

@@ -27,8 +27,10 @@ export interface Budget {
   epochs: number;
   /** Training images per CNN cell (0 = all). */
   limit: number;
-  /** PublicTest images per cell (0 = all). */
+  /** PublicTest images per CNN cell (0 = all; SVM cells always score all of PublicTest). */
   valLimit: number;
+  /** Batch size of the CNN cells (the seed's is 128). */
+  batchSize: number;
   /** Training images per SVM cell (0 = all). */
   svmLimit: number;
   /** SVM penalty C. */
@@ -47,6 +49,8 @@ export interface CellOutcome {
   epochs: number;
   /** Epoch whose weights were kept (CNN). */
   bestEpoch?: number;
+  /** tfjs backend that trained it (CNN). */
+  backend?: string;
   /** Anything the reader should know, e.g. SVM classes that hit the pass limit. */
   note?: string;
 }
@@ -89,7 +93,7 @@ export function svmBlocks(cell: Cell): string[] {
 export function runSvmCell(cell: Cell, data: GridData, budget: Budget): Promise<CellOutcome> {
   const expressions = cellExpressions(cell);
   const train = selectExpressions(data.train, expressions, budget.svmLimit);
-  const val = selectExpressions(data.val, expressions, budget.valLimit);
+  const val = selectExpressions(data.val, expressions);
   const blocks = svmBlocks(cell);
   const a = featureMatrix(train, blocks);
   const b = featureMatrix(val, blocks);
@@ -124,6 +128,7 @@ export function cnnConfig(cell: Cell, budget: Budget): TrainConfig {
     batchNormDense: cell.batchNorm,
     epochs: budget.epochs,
     limit: budget.limit,
+    batchSize: budget.batchSize,
   });
 }
 
@@ -152,6 +157,7 @@ export async function runCnnCell(
     valCount: val.count,
     epochs: result.history.length,
     bestEpoch: result.best.epoch,
+    backend: tf.getBackend(),
   };
 }
 

@@ -21,12 +21,19 @@ export interface GridRunOptions {
   progress?: boolean;
   /** Called with each result as it is logged. */
   onResult?: (result: CellResult, reused: boolean) => void;
+  /** Only collect logged results; cells without one are skipped (for re-drawing reports). */
+  reportOnly?: boolean;
 }
 
-/** True when two budgets are the same in every field. */
-export function sameBudget(a: Budget, b: Budget): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof Budget>;
-  return [...keys].every((k) => a[k] === b[k]);
+/** Budget fields that affect a cell of `model`: the SVM ignores the CNN's and vice versa. */
+export const BUDGET_FIELDS: Record<"svm" | "cnn", readonly (keyof Budget)[]> = {
+  svm: ["svmLimit", "svmC"],
+  cnn: ["epochs", "limit", "valLimit", "batchSize"],
+};
+
+/** True when two budgets agree on every field that affects a cell of `model`. */
+export function sameBudget(model: Cell["model"], a: Budget, b: Budget): boolean {
+  return BUDGET_FIELDS[model === "svm" ? "svm" : "cnn"].every((k) => a[k] === b[k]);
 }
 
 /** Runs (or reuses) every cell; returns results in grid order. */
@@ -36,8 +43,12 @@ export async function runGrid(
 ): Promise<CellResult[]> {
   const logged = await readJsonLines<CellResult>(options.logPath);
   const done = new Map<string, CellResult>();
-  for (const r of logged) if (sameBudget(r.budget, options.budget)) done.set(r.id, r);
-  const todo = cells.filter((c) => !done.has(c.id));
+  const models = new Map(cells.map((c) => [c.id, c.model]));
+  for (const r of logged) {
+    const model = models.get(r.id);
+    if (model && sameBudget(model, r.budget, options.budget)) done.set(r.id, r);
+  }
+  const todo = options.reportOnly ? [] : cells.filter((c) => !done.has(c.id));
   const bar = options.progress === false || todo.length === 0
     ? undefined
     : new ProgressBar({ total: todo.length, label: "grid", unit: "cells" });
@@ -50,6 +61,7 @@ export async function runGrid(
       options.onResult?.(previous, true);
       continue;
     }
+    if (options.reportOnly) continue;
     const started = performance.now();
     const outcome = await options.runner(cell, options.data, options.budget);
     const result: CellResult = {

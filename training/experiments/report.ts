@@ -6,6 +6,7 @@
  */
 import type { CellResult } from "./cells.ts";
 import { FEATURE_SETS } from "./grid.ts";
+import { BUDGET_FIELDS } from "./driver.ts";
 
 /** Classifier variants in table order: key and title. */
 export const VARIANTS = [
@@ -71,8 +72,6 @@ export function markdownTable(results: readonly CellResult[]): string {
 export interface ReportContext {
   /** The command that produced the results. */
   command: string;
-  /** tfjs backend used by the CNN cells. */
-  backend: string;
   /** Prepared-data folder. */
   data: string;
   /** Cells selected but without a result (e.g. not run yet). */
@@ -84,14 +83,21 @@ export interface ReportContext {
 /** The Markdown report: table, budget, per-cell compute, totals. */
 export function markdownReport(results: readonly CellResult[], context: ReportContext): string {
   const total = results.reduce((s, r) => s + r.seconds, 0);
-  const budgets = [...new Set(results.map((r) => JSON.stringify(r.budget)))];
+  const budgetOf = (r: CellResult) => {
+    const fields = BUDGET_FIELDS[r.model === "svm" ? "svm" : "cnn"];
+    const kind = r.model === "svm" ? "SVM" : "CNN";
+    return `${kind} ${fields.map((f) => `${f} ${r.budget[f]}`).join(", ")}`;
+  };
+  const budgets = [...new Set(results.map(budgetOf))];
   const out = [
     "# fer-edge experiments",
     "",
     `Command: \`${context.command}\``,
     `Data: \`${context.data}\`; trained on Training, accuracy on PublicTest.`,
     `Machine: ${navigator.hardwareConcurrency} CPU threads, Deno ${Deno.version.deno}, ` +
-    `tfjs backend ${context.backend}.`,
+    `tfjs backend of the CNN cells: ${
+      [...new Set(results.flatMap((r) => r.backend ? [r.backend] : []))].join(", ") || "none"
+    }.`,
     `Budget: ${budgets.join("; ")}`,
     `Compute: ${results.length} cells, ${(total / 60).toFixed(1)} min of cell time.`,
     ...(context.notes ?? []),
