@@ -51,9 +51,16 @@ function readModelDirEnv(): string | undefined {
   }
 }
 
-/** Directory holding the file that a bare package specifier resolves to. */
+/**
+ * Directory holding the file that a bare package specifier resolves to. The files are read from
+ * disk, so the package must be installed in `node_modules` (`"nodeModulesDir": "auto"`).
+ */
 function packageDir(specifier: string): URL {
-  return new URL("./", import.meta.resolve(specifier));
+  const resolved = import.meta.resolve(specifier);
+  if (!resolved.startsWith("file:")) {
+    throw new Error(`${specifier} resolved to ${resolved}, not a file: install it in node_modules`);
+  }
+  return new URL("./", resolved);
 }
 
 /**
