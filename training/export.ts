@@ -92,25 +92,18 @@ export async function exportModel(
     metrics: { float },
     exportedAt: new Date().toISOString(),
   };
-  await saveModelDir(model, options.dir, config.quantization, metadata);
-  const reloaded = await loadLayersModelDir(options.dir);
+  // Write into a scratch folder and move it into place only when the quantized model passes, so a
+  // failed export never replaces a good model (e.g. the shipped models/default).
+  const scratch = `${options.dir}.export-tmp`;
+  await Deno.remove(scratch, { recursive: true }).catch(() => {});
+  await saveModelDir(model, scratch, config.quantization, metadata);
+  const reloaded = await loadLayersModelDir(scratch);
   const { metrics: quantized, report } = splitMetrics(reloaded, val, labels, valName);
   reloaded.dispose();
-  const sizeBytes = await saveModelDir(model, options.dir, config.quantization, {
-    ...metadata,
-    metrics: { float, quantized },
-  });
-  await Deno.writeTextFile(
-    join(options.dir, "metrics.json"),
-    JSON.stringify({ [valName]: report, float, quantized }, null, 2) + "\n",
-  );
-  await Deno.writeTextFile(
-    join(options.dir, "confusion.svg"),
-    confusionSvg(report, `${metadata.name} (${config.quantization}) on ${valName}`),
-  );
   const drop = (float.accuracy - quantized.accuracy) * 100;
   const allowed = options.maxDropPoints ?? 0.5;
   if (drop > allowed) {
+    await Deno.remove(scratch, { recursive: true }).catch(() => {});
     throw new Error(
       `quantization (${config.quantization}) lost ${drop.toFixed(2)} points on ${valName} ` +
         `(float ${(float.accuracy * 100).toFixed(2)}%, quantized ${
@@ -118,5 +111,19 @@ export async function exportModel(
         }%), more than the allowed ${allowed}; try --quantization float16`,
     );
   }
+  const sizeBytes = await saveModelDir(model, scratch, config.quantization, {
+    ...metadata,
+    metrics: { float, quantized },
+  });
+  await Deno.writeTextFile(
+    join(scratch, "metrics.json"),
+    JSON.stringify({ [valName]: report, float, quantized }, null, 2) + "\n",
+  );
+  await Deno.writeTextFile(
+    join(scratch, "confusion.svg"),
+    confusionSvg(report, `${metadata.name} (${config.quantization}) on ${valName}`),
+  );
+  await Deno.remove(options.dir, { recursive: true }).catch(() => {});
+  await Deno.rename(scratch, options.dir);
   return { float, quantized, sizeBytes };
 }

@@ -26,7 +26,7 @@ function joinPath(dir: string | URL, name: string): string | URL {
 }
 
 /**
- * Writes `model` to `dir` as `model.json` + `weights.bin`, quantizing weights as asked, and writes
+ * Writes `model` to `dir` as `model.json` + `weights.bin`, quantizing kernels as asked, and writes
  * `metadata` (with `quantization` and `sizeBytes` filled in) as `fer-model.json`. Returns the total
  * size in bytes of `model.json` and the shard.
  */
@@ -58,7 +58,14 @@ export async function saveModelDir(
     if (spec.dtype !== "float32") throw new Error(`unsupported weight dtype ${spec.dtype}`);
     const values = new Float32Array(buffer.slice(offset, offset + size * 4));
     offset += size * 4;
-    const encoded = encodeWeight(spec.name, spec.shape, values, quantization);
+    // Only kernels (rank >= 2) are quantized: biases and batch-norm statistics are a few KB in all,
+    // and per-tensor uint8 on a moving variance costs accuracy out of proportion to the bytes saved.
+    const encoded = encodeWeight(
+      spec.name,
+      spec.shape,
+      values,
+      spec.shape.length >= 2 ? quantization : "none",
+    );
     specs.push(encoded.spec);
     chunks.push(encoded.bytes);
   }

@@ -68,3 +68,45 @@ Deno.test("export writes a quantized model whose evaluation matches the export's
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a failed export leaves the previous model folder untouched", async () => {
+  await tf.setBackend("cpu");
+  const dir = await Deno.makeTempDir();
+  try {
+    const marker = join(dir, "model.json");
+    await Deno.writeTextFile(marker, "previous model");
+    const model = buildModel("default", {
+      classes: 3,
+      batchNormConv: true,
+      batchNormDense: true,
+      keepProb: 1,
+      width: 0.25,
+      seed: 6,
+    });
+    const { data } = toTrainData(syntheticSplit("PublicTest", 12, 3, 1), {
+      classes: 3,
+      features: [],
+      labelSmoothing: 0,
+    });
+    let failed = false;
+    try {
+      await exportModel(model, {
+        dir,
+        config: mergeConfig(defaultConfig("default"), { width: 0.25 }),
+        labels: LABELS,
+        val: data,
+        valName: "PublicTest",
+        features: [],
+        epochs: 0,
+        maxDropPoints: -1, // nothing can pass
+      });
+    } catch (error) {
+      failed = (error as Error).message.includes("quantization (uint8) lost");
+    }
+    assertOk(failed, "export should refuse");
+    assertEquals(await Deno.readTextFile(marker), "previous model");
+    model.dispose();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
