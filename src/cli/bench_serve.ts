@@ -1,5 +1,6 @@
 /**
- * `deno task bench:serve [--model DIR] [--scale N] [--svg PATH]`: serving latency over loopback.
+ * `deno task bench:serve [--model DIR] [--scale N] [--svg PATH]`: serving latency over loopback,
+ * printed as a Markdown table and drawn as an SVG bar chart (default `$TMPDIR/bench-serve.svg`).
  *
  * Starts `main.ts` as its own process, then for (a) a 640x480 one-face JPEG, (b) a 1920-px group
  * photo and (c) a 32-face classify batch measures p50/p95 latency and requests/s at concurrency 1
@@ -116,7 +117,8 @@ export function drawChart(rows: Row[]): string {
   const width = 640;
   const rowHeight = 74;
   const left = 190;
-  const height = 40 + rows.length * rowHeight;
+  const top = 56;
+  const height = top + rows.length * rowHeight;
   const max = Math.max(...rows.flatMap((r) => [r.local.p50, r.c1.p50, r.c8.p50]));
   const scale = (width - left - 70) / max;
   const series = [
@@ -130,11 +132,11 @@ export function drawChart(rows: Row[]): string {
     `<text x="10" y="20" font-size="14" font-weight="bold">bench:serve p50 latency (ms)</text>`,
   ];
   series.forEach(([label, color], k) => {
-    parts.push(`<rect x="${left + k * 110}" y="10" width="12" height="12" fill="${color}"/>`);
-    parts.push(`<text x="${left + k * 110 + 16}" y="20">${label}</text>`);
+    parts.push(`<rect x="${10 + k * 110}" y="30" width="12" height="12" fill="${color}"/>`);
+    parts.push(`<text x="${10 + k * 110 + 16}" y="40">${label}</text>`);
   });
   rows.forEach((row, i) => {
-    const y0 = 40 + i * rowHeight;
+    const y0 = top + i * rowHeight;
     parts.push(`<text x="10" y="${y0 + 34}">${row.name}</text>`);
     series.forEach(([, color, value], k) => {
       const w = Math.max(1, value(row) * scale);
@@ -155,7 +157,7 @@ async function main(): Promise<void> {
     options: {
       model: { type: "string" },
       scale: { type: "string", default: "1" },
-      svg: { type: "string" },
+      svg: { type: "string", default: `${Deno.env.get("TMPDIR") ?? "/tmp"}/bench-serve.svg` },
     },
   });
   const scale = Number(values.scale);
@@ -189,7 +191,7 @@ async function main(): Promise<void> {
     },
     {
       name: `(b) ${group.width}x${group.height} JPEG, ${groupFaces.length} faces`,
-      runs: 8,
+      runs: 16,
       request: post("/api/predict", groupJpg, "image/jpeg"),
       inProcess: () => predictImage(groupJpg, deps),
     },
@@ -265,10 +267,8 @@ async function main(): Promise<void> {
         `${deps.model.quantization}); ${navigator.hardwareConcurrency} CPUs; runs per config: ` +
         counts.join("/"),
     );
-    if (values.svg) {
-      await Deno.writeTextFile(values.svg, drawChart(rows));
-      console.log(`chart: ${values.svg}`);
-    }
+    await Deno.writeTextFile(values.svg, drawChart(rows));
+    console.log(`chart: ${values.svg}`);
   } finally {
     await server.stop();
     services.dispose();
