@@ -16,14 +16,14 @@ import {
 import { ProgressBar } from "../src/cli/progress.ts";
 import { buildModel, countMacs } from "./models/mod.ts";
 import { buildReferenceNet } from "./bench/reference_net.ts";
-import { measureThroughput, type Throughput } from "./bench/measure.ts";
+import { measureDataParallel, measureThroughput, type Throughput } from "./bench/measure.ts";
 import { throughputSvg } from "./bench/chart.ts";
 
 const MODELS = ["ref", "a", "b", "default"] as const;
 type BenchModel = typeof MODELS[number];
 
 const USAGE = `usage: deno task bench:train [--models ref,a,b,default] [--batch 64] [--steps 5]
-  [--warmup 2] [--cpu-batch 4] [--cpu-steps 1] [--no-cpu] [--out data/bench/train]
+  [--warmup 2] [--cpu-batch 4] [--cpu-steps 1] [--no-cpu] [--no-parallel] [--out data/bench/train]
 The cpu backend needs ~20 s per image-batch of 4 on the reference net (its Conv2DBackpropFilter
 is a per-element loop), so it runs a small batch: its images/s hardly depends on the batch size.`;
 
@@ -54,6 +54,7 @@ const { values } = parseArgs({
     "cpu-batch": { type: "string", default: "4" },
     "cpu-steps": { type: "string", default: "1" },
     "no-cpu": { type: "boolean", default: false },
+    "no-parallel": { type: "boolean", default: false },
     out: { type: "string", default: "data/bench/train" },
     help: { type: "boolean", default: false },
   },
@@ -75,11 +76,13 @@ const warmup = Number(values.warmup);
 const cpuBatch = positiveInt(values["cpu-batch"], "cpu-batch");
 const cpuSteps = positiveInt(values["cpu-steps"], "cpu-steps");
 const withCpu = !values["no-cpu"];
+const withParallel = !values["no-parallel"];
 
 await useWasmBackend();
 installWasmTrainingKernels();
 
-const perModelSteps = warmup + steps + (withCpu ? 1 + cpuSteps : 0);
+const perModelSteps = warmup + steps + (withCpu ? 1 + cpuSteps : 0) +
+  (withParallel ? warmup + steps : 0);
 const bar = new ProgressBar({
   total: models.length * perModelSteps,
   label: "bench:train",
@@ -91,6 +94,8 @@ interface Row {
   macs: number;
   params: number;
   wasm: Throughput;
+  /** Data-parallel (main thread + one worker) training images/s on wasm. */
+  parallel?: number;
   cpu?: Throughput;
 }
 const rows: Row[] = [];
@@ -109,6 +114,9 @@ for (const name of models) {
     throw new Error(`${name}: wasm cannot train it: missing ${check.missing} (${check.error})`);
   }
   const wasm = await measureThroughput(model, { batch, steps, warmup, onStep: () => bar.tick() });
+  const parallel = withParallel
+    ? await measureDataParallel(model, { batch, steps, warmup, onStep: () => bar.tick() })
+    : undefined;
   model.dispose();
   let cpu: Throughput | undefined;
   if (withCpu) {
@@ -126,7 +134,7 @@ for (const name of models) {
     cpuModel.dispose();
     await tf.setBackend("wasm");
   }
-  rows.push({ model: name, macs, params, wasm, cpu });
+  rows.push({ model: name, macs, params, wasm, parallel, cpu });
 }
 bar.done();
 
@@ -138,8 +146,8 @@ const lines = [
   (withCpu ? `, cpu batch ${cpuBatch} x ${cpuSteps} steps` : ""),
   "",
   "| model | params | MMAC/img (fwd) | wasm train img/s | cpu train img/s | wasm/cpu | " +
-  "wasm GMAC/s (train = 3x fwd) | wasm fwd img/s | train/fwd |",
-  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  "wasm GMAC/s (train = 3x fwd) | wasm fwd img/s | train/fwd | 2-core data-parallel img/s |",
+  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
 ];
 for (const r of rows) {
   const gmacs = (r.wasm.trainImagesPerSecond * 3 * r.macs) / 1e9;
@@ -150,6 +158,10 @@ for (const r of rows) {
       f(gmacs, 2)
     } | ${f(r.wasm.forwardImagesPerSecond)} | ${
       f(r.wasm.trainImagesPerSecond / r.wasm.forwardImagesPerSecond, 3)
+    } | ${
+      r.parallel === undefined
+        ? "-"
+        : `${f(r.parallel)} (${f(r.parallel / r.wasm.trainImagesPerSecond, 2)}x)`
     } |`,
   );
 }
@@ -160,6 +172,7 @@ const svg = throughputSvg(
   rows.map((r) => ({
     model: r.model,
     wasm: r.wasm.trainImagesPerSecond,
+    parallel: r.parallel,
     cpu: r.cpu?.trainImagesPerSecond,
   })),
   `Training images/s (batch ${batch})`,

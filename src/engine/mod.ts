@@ -12,3 +12,4 @@
 export { useWasmBackend, wasmDistUrl } from "./backend.ts";
 export { installWasmTrainingKernels, WASM_TRAINING_KERNELS } from "./install.ts";
 export { checkWasmTraining, type WasmTrainingCheck } from "./check.ts";
+export { DataParallelTrainer } from "./data_parallel.ts";

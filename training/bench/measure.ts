@@ -4,6 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { DataParallelTrainer } from "../../src/engine/mod.ts";
 
 /** What {@linkcode measureThroughput} measured. */
 export interface Throughput {
@@ -76,4 +77,34 @@ export async function measureThroughput(
     batch: options.batch,
     steps: options.steps,
   };
+}
+
+/**
+ * Training images/s of {@linkcode DataParallelTrainer} (main thread + one worker) on `model`
+ * (compiled, wasm active).
+ */
+export async function measureDataParallel(
+  model: tf.LayersModel,
+  options: MeasureOptions,
+): Promise<number> {
+  const inputShape = (model.inputs[0].shape as number[]).slice(1);
+  const classes = (model.outputs[0].shape as number[]).at(-1)!;
+  const trainer = await DataParallelTrainer.create(model);
+  try {
+    const [xs, ys] = batchOf(options.batch, classes, inputShape);
+    for (let i = 0; i < options.warmup; i++) {
+      await trainer.trainOnBatch(xs, ys);
+      options.onStep?.();
+    }
+    const start = performance.now();
+    for (let i = 0; i < options.steps; i++) {
+      await trainer.trainOnBatch(xs, ys);
+      options.onStep?.();
+    }
+    const seconds = (performance.now() - start) / 1000;
+    tf.dispose([xs, ys]);
+    return (options.batch * options.steps) / seconds;
+  } finally {
+    trainer.dispose();
+  }
 }

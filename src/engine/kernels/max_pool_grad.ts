@@ -29,9 +29,53 @@ export const maxPoolGrad: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   const dx = f32View(backend, out);
   const x = f32View(backend, input);
   const g = f32View(backend, dy);
-  routeToMaxima(x, g, dx, info);
+  const tiled = info.filterHeight === info.strideHeight && info.filterWidth === info.strideWidth &&
+    info.padInfo.top === 0 && info.padInfo.left === 0 &&
+    info.outHeight * info.strideHeight === info.inHeight &&
+    info.outWidth * info.strideWidth === info.inWidth;
+  if (tiled) routeToMaximaTiled(x, g, dx, info);
+  else routeToMaxima(x, g, dx, info);
   return out;
 };
+
+/**
+ * Windows that tile the input exactly (pool = stride, no padding, e.g. 2x2/2 on even sizes): each
+ * input belongs to one window, so dx is written once per element and needs no clearing.
+ */
+export function routeToMaximaTiled(
+  x: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  info: tf.backend_util.Conv2DInfo,
+): void {
+  const { batchSize, inWidth, inChannels: c, outHeight, outWidth } = info;
+  const fh = info.filterHeight;
+  const fw = info.filterWidth;
+  const rowStride = inWidth * c;
+  for (let b = 0; b < batchSize; b++) {
+    for (let oy = 0; oy < outHeight; oy++) {
+      for (let ox = 0; ox < outWidth; ox++) {
+        const corner = ((b * outHeight + oy) * fh * inWidth + ox * fw) * c;
+        const gBase = ((b * outHeight + oy) * outWidth + ox) * c;
+        for (let ch = 0; ch < c; ch++) {
+          let best = -Infinity;
+          let where = -1;
+          for (let ky = 0; ky < fh; ky++) {
+            for (let kx = 0; kx < fw; kx++) {
+              const i = corner + ky * rowStride + kx * c + ch;
+              dx[i] = 0;
+              if (x[i] > best) {
+                best = x[i];
+                where = i;
+              }
+            }
+          }
+          if (where >= 0) dx[where] = dy[gBase + ch];
+        }
+      }
+    }
+  }
+}
 
 /** dx[argmax of each window] += dy[window]; dx is overwritten. */
 export function routeToMaxima(

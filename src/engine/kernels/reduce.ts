@@ -35,7 +35,18 @@ function reduceLeading(name: "Sum" | "Mean"): tf.KernelFunc {
     const out = makeF32Output(backend, outShape);
     const src = f32View(backend, x);
     const acc = new Float64Array(cols);
-    for (let r = 0; r < rows; r++) {
+    // Four rows per pass: a quarter of the accumulator traffic.
+    let r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      const b0 = r * cols;
+      const b1 = b0 + cols;
+      const b2 = b1 + cols;
+      const b3 = b2 + cols;
+      for (let c = 0; c < cols; c++) {
+        acc[c] += (src[b0 + c] + src[b1 + c]) + (src[b2 + c] + src[b3 + c]);
+      }
+    }
+    for (; r < rows; r++) {
       const base = r * cols;
       for (let c = 0; c < cols; c++) acc[c] += src[base + c];
     }
