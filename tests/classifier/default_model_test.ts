@@ -29,10 +29,24 @@ Deno.test({
       assertEquals([meta.input.width, meta.input.height, meta.input.channels], [48, 48, 1]);
       for (const label of FER_EMOTIONS) assertOk(meta.labels.includes(label), label);
       const faces = [0, 128, 255].map((v) => new Uint8Array(2304).fill(v));
+      faces.push(Uint8Array.from({ length: 2304 }, (_, i) => (i * 37 + (i >> 6) * 11) & 255));
       const results = await classifier.classify(faces);
       for (const r of results) {
         assertAlmostEquals(Object.values(r.scores).reduce((a, b) => a + b, 0), 1, 1e-4);
         assertOk(meta.labels.includes(r.emotion));
+      }
+      // The folded plan serves the shipped model and agrees with plain model.predict.
+      assertEquals(classifier.inference, "folded");
+      const plain = await loadClassifier(DEFAULT_MODEL_DIR, { fold: false, warmUpBatches: [] });
+      try {
+        const expected = await plain.classify(faces);
+        results.forEach((r, i) => {
+          for (const label of meta.labels) {
+            assertAlmostEquals(r.scores[label], expected[i].scores[label], 1e-5);
+          }
+        });
+      } finally {
+        plain.dispose();
       }
     } finally {
       classifier.dispose();

@@ -7,7 +7,7 @@
 import { createApp } from "../../src/server/app.ts";
 import { type AppDeps, type Limits, modelInfo } from "../../src/server/deps.ts";
 import { useWasmBackend } from "../../src/engine/backend.ts";
-import { loadClassifier } from "../../src/classifier/load.ts";
+import { loadClassifier, modelVersion } from "../../src/classifier/load.ts";
 import type { FerClassifier } from "../../src/classifier/classifier.ts";
 import type { DetectedFace, FaceDetector } from "../../src/detector/types.ts";
 import type { RgbaImage } from "../../src/image/decode.ts";
@@ -49,18 +49,23 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Builds the real app around the tiny seeded model (wasm backend) and `detector`. */
+/**
+ * Builds the real app around the tiny seeded model (wasm backend) and `detector`; with `modelDir`,
+ * around that exported model instead (its version is then its real content hash).
+ */
 export async function tinyApp(
   detector: Pick<FaceDetector, "detect"> = fakeDetector(),
   limits: Partial<Limits> = {},
+  modelDir?: string | URL,
 ): Promise<TestApp> {
   await useWasmBackend();
-  const dir = await writeTinyModelDir();
+  const dir = modelDir ?? await writeTinyModelDir();
   const classifier = await loadClassifier(dir, { warmUpBatches: [] });
+  const version = modelDir ? await modelVersion(modelDir) : "test";
   const deps: AppDeps = {
     classifier,
     detector,
-    model: modelInfo(classifier.metadata, "test"),
+    model: modelInfo(classifier.metadata, version),
     limits: { ...TEST_LIMITS, ...limits },
     runtime: () => ({ backend: "wasm", simd: true, inference: classifier.inference }),
   };
@@ -70,7 +75,7 @@ export async function tinyApp(
     classifier,
     close: async () => {
       classifier.dispose();
-      await Deno.remove(dir, { recursive: true });
+      if (!modelDir) await Deno.remove(dir, { recursive: true });
     },
   };
 }
