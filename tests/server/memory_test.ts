@@ -58,6 +58,9 @@ Deno.test("tf.memory().numTensors is unchanged after 1,000 mixed requests", asyn
     }
     const ms = performance.now() - started;
     assertEquals(tf.memory().numTensors, before, "tensors before vs after 1,000 requests");
+    // Every kernel ran on wasm: the cpu backend was never even instantiated as a fallback.
+    assertEquals(tf.getBackend(), "wasm");
+    assertEquals(Object.keys(tf.engine().registry), ["wasm"]);
     assertOk(ms > 0);
     console.log(`  1,000 requests in ${Math.round(ms)} ms; ${before} tensors before and after`);
   } finally {
