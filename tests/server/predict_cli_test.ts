@@ -1,6 +1,10 @@
 /** `deno task predict` as a user runs it: a subprocess on the tiny model, text and JSON output. */
 import { assertEquals, assertOk } from "../assert.ts";
 import { writeTinyModelDir } from "../classifier/tiny_model.ts";
+import { useWasmBackend } from "../../src/engine/backend.ts";
+
+// The tiny model is written on wasm too (the cpu backend would print its tfjs-node banner).
+await useWasmBackend();
 
 const CLI = new URL("../../src/cli/predict.ts", import.meta.url).pathname;
 const FACE = new URL("../e2e/fixtures/face.jpg", import.meta.url).pathname;

@@ -1,0 +1,67 @@
+/** `main.ts` as `deno task start` runs it: serves on `PORT`, refuses bad configuration clearly. */
+import { assertEquals, assertOk } from "../assert.ts";
+import { writeTinyModelDir } from "../classifier/tiny_model.ts";
+import { useWasmBackend } from "../../src/engine/backend.ts";
+
+// The tiny model is written on wasm too (the cpu backend would print its tfjs-node banner).
+await useWasmBackend();
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+function start(env: Record<string, string>): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", "--allow-read", "--allow-env", MAIN],
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+Deno.test("main.ts serves the API on PORT with the model in MODEL_DIR", async () => {
+  const dir = await writeTinyModelDir();
+  const port = freePort();
+  const child = start({ PORT: String(port), HOSTNAME: "127.0.0.1", MODEL_DIR: dir });
+  const output = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const stderr = child.stderr.pipeThrough(new TextDecoderStream());
+  try {
+    let log = "";
+    while (!log.includes("listening on")) {
+      const { value, done } = await output.read();
+      assertOk(!done, `main.ts exited before listening:\n${log}`);
+      log += value;
+    }
+    assertOk(/model tiny-test@[0-9a-f]{12} .* on wasm\+simd, folded inference/.test(log), log);
+    assertOk(log.includes(`listening on http://127.0.0.1:${port}/`), log);
+    const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
+    assertEquals([health.status, health.backend], ["ok", "wasm"]);
+    const model = await (await fetch(`http://127.0.0.1:${port}/api/model`)).json();
+    assertEquals(model.name, "tiny-test");
+  } finally {
+    child.kill("SIGTERM");
+    await child.status;
+    await output.cancel();
+    await stderr.cancel();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("main.ts exits with a clear message for bad settings or a missing model", async () => {
+  for (
+    const [env, message] of [
+      [{ PORT: "eighty" }, 'PORT must be an integer from 1 to 65535, got "eighty"'],
+      [{ MODEL_DIR: "/nonexistent-model" }, "no exported model in /nonexistent-model"],
+    ] as const
+  ) {
+    const out = await start(env).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assertOk(!out.success, "exits non-zero");
+    assertOk(stderr.includes(message), stderr);
+  }
+});
