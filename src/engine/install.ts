@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { maxPoolGrad } from "./kernels/max_pool_grad.ts";
 import { conv2DBackpropFilter } from "./kernels/conv2d_backprop_filter.ts";
 import { tile } from "./kernels/tile.ts";
+import { identity } from "./kernels/identity.ts";
 import { mean, sum } from "./kernels/reduce.ts";
 import { batchMatMul } from "./kernels/batch_mat_mul.ts";
 import { captureUpstreamKernel } from "./wasm_heap.ts";
@@ -25,6 +26,7 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, OpKernelBody>> = {
 export const WASM_HEAP_KERNELS: Readonly<Record<string, tf.KernelFunc>> = {
   BatchMatMul: batchMatMul,
   Conv2DBackpropFilter: conv2DBackpropFilter,
+  Identity: identity,
   MaxPoolGrad: maxPoolGrad,
   Mean: mean,
   Sum: sum,

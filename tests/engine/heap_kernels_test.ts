@@ -71,3 +71,14 @@ Deno.test("BatchMatMul on wasm matches cpu with and without transposed operands"
   }
   assertEquals(failures, []);
 });
+
+Deno.test("Identity on wasm shares the buffer safely: a clone outlives its source", async () => {
+  const tf = await import("@tensorflow/tfjs");
+  const source = tf.tensor1d([1, 2, 3]);
+  const copy = source.clone();
+  source.dispose();
+  assertEquals(Array.from(await copy.data()), [1, 2, 3]);
+  const before = tf.memory().numBytes;
+  copy.dispose();
+  assertEquals(tf.memory().numBytes, before - 12);
+});

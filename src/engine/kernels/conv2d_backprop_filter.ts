@@ -53,9 +53,17 @@ function patchProduct(
   return { dataId: product.dataId, shape: filterShape, dtype: "float32" };
 }
 
+/** Bytes of one chunk's dy block: small enough for XNNPACK's packed weights to stay in cache. */
+const CHUNK_BYTES = 64 * 1024;
+/** Fewest contraction columns per chunk. */
+const MIN_CHUNK_COLS = 512;
+
 /**
  * Stride 1: with the input padded to [ci, n, hp, wp] and dy widened to [n, oh, wp, co] (zero
- * columns), each patch row for one image is a single contiguous run of the padded plane.
+ * columns), each patch row for one image is a single contiguous run of the padded plane. The
+ * contraction over n*oh*wp is split into chunks of whole images whose dy block fits in cache (one
+ * unsplit product re-streams all of dy once per row block of the patches and is memory-bound);
+ * the partial products are summed in float64.
  */
 function filterGradStride1(
   backend: unknown,
@@ -71,11 +79,9 @@ function filterGradStride1(
   const wp = ow + kw - 1;
   const plane = hp * wp;
   const run = oh * wp;
-  const cols = n * run;
-  const patches = makeF32Output(backend, [1, kh * kw * ci, cols]);
-  const dyWide = makeF32Output(backend, [1, cols, co]);
+  const rows = kh * kw * ci;
   // Padded planar input, with kw slack at the end: the last run reads up to kw - 1 past its plane
-  // (those taps meet zero columns of dyWide).
+  // (those taps meet zero columns of the widened dy).
   const padded = scratchF32(ci * n * plane + kw);
   padded.fill(0);
   const xv = f32View(backend, x);
@@ -93,28 +99,52 @@ function filterGradStride1(
       }
     }
   }
-  const out = f32View(backend, patches);
-  for (let ky = 0; ky < kh; ky++) {
-    for (let kx = 0; kx < kw; kx++) {
-      for (let c = 0; c < ci; c++) {
-        const rowBase = ((ky * kw + kx) * ci + c) * cols;
-        for (let b = 0; b < n; b++) {
-          const src = (c * n + b) * plane + ky * wp + kx;
-          out.set(padded.subarray(src, src + run), rowBase + b * run);
-        }
+  // Whole images per chunk: dy block within CHUNK_BYTES, but at least MIN_CHUNK_COLS columns so
+  // that small late-stage maps do not become many tiny products.
+  const imagesPerChunk = Math.max(
+    1,
+    Math.floor(CHUNK_BYTES / (run * co * 4)),
+    Math.ceil(MIN_CHUNK_COLS / run),
+  );
+  const acc = new Float64Array(rows * co);
+  const rowLen = ow * co;
+  for (let b0 = 0; b0 < n; b0 += imagesPerChunk) {
+    const images = Math.min(imagesPerChunk, n - b0);
+    const cols = images * run;
+    const patches = makeF32Output(backend, [1, rows, cols]);
+    const dyWide = makeF32Output(backend, [1, cols, co]);
+    const out = f32View(backend, patches);
+    for (let r = 0; r < rows; r++) {
+      const ky = Math.floor(r / (kw * ci));
+      const kx = Math.floor(r / ci) % kw;
+      const c = r % ci;
+      for (let i = 0; i < images; i++) {
+        const src = (c * n + b0 + i) * plane + ky * wp + kx;
+        out.set(padded.subarray(src, src + run), r * cols + i * run);
       }
     }
+    const g = f32View(backend, dy);
+    const gw = f32View(backend, dyWide);
+    for (let r = 0; r < images * oh; r++) {
+      const dst = r * wp * co;
+      const src = (b0 * oh + r) * rowLen;
+      gw.set(g.subarray(src, src + rowLen), dst);
+      gw.fill(0, dst + rowLen, dst + wp * co);
+    }
+    const part = runUpstreamKernel(
+      "BatchMatMul",
+      { a: patches, b: dyWide },
+      { transposeA: false, transposeB: false },
+      backend,
+    );
+    disposeInfo(backend, patches);
+    disposeInfo(backend, dyWide);
+    const pv = f32View(backend, part);
+    for (let j = 0; j < acc.length; j++) acc[j] += pv[j];
+    disposeInfo(backend, part);
   }
-  const g = f32View(backend, dy);
-  const gw = f32View(backend, dyWide);
-  const rowLen = ow * co;
-  for (let r = 0; r < n * oh; r++) {
-    const dst = r * wp * co;
-    gw.set(g.subarray(r * rowLen, (r + 1) * rowLen), dst);
-    gw.fill(0, dst + rowLen, dst + wp * co);
-  }
-  const result = patchProduct(backend, patches, dyWide, filterShape);
-  disposeInfo(backend, dyWide);
+  const result = makeF32Output(backend, filterShape);
+  f32View(backend, result).set(acc);
   return result;
 }
 
