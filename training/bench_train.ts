@@ -18,12 +18,14 @@ import { buildModel, countMacs } from "./models/mod.ts";
 import { buildReferenceNet } from "./bench/reference_net.ts";
 import { measureDataParallel, measureThroughput, type Throughput } from "./bench/measure.ts";
 import { throughputSvg } from "./bench/chart.ts";
+import { profileWasmKernels } from "./bench/kernel_profile.ts";
 
 const MODELS = ["ref", "a", "b", "default"] as const;
 type BenchModel = typeof MODELS[number];
 
 const USAGE = `usage: deno task bench:train [--models ref,a,b,default] [--batch 64] [--steps 5]
-  [--warmup 2] [--cpu-batch 4] [--cpu-steps 1] [--no-cpu] [--no-parallel] [--out data/bench/train]
+  [--warmup 2] [--cpu-batch 4] [--cpu-steps 1] [--no-cpu] [--no-parallel] [--profile]
+  [--out data/bench/train]
 The cpu backend needs ~20 s per image-batch of 4 on the reference net (its Conv2DBackpropFilter
 is a per-element loop), so it runs a small batch: its images/s hardly depends on the batch size.`;
 
@@ -55,6 +57,7 @@ const { values } = parseArgs({
     "cpu-steps": { type: "string", default: "1" },
     "no-cpu": { type: "boolean", default: false },
     "no-parallel": { type: "boolean", default: false },
+    profile: { type: "boolean", default: false },
     out: { type: "string", default: "data/bench/train" },
     help: { type: "boolean", default: false },
   },
@@ -114,6 +117,20 @@ for (const name of models) {
     throw new Error(`${name}: wasm cannot train it: missing ${check.missing} (${check.error})`);
   }
   const wasm = await measureThroughput(model, { batch, steps, warmup, onStep: () => bar.tick() });
+  if (values.profile) {
+    const [px, py] = tf.tidy(() => [
+      tf.randomUniform([batch, 48, 48, 1]),
+      tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 7), "int32"), 7),
+    ]);
+    const profile = await profileWasmKernels(() => model.trainOnBatch(px, py), steps);
+    tf.dispose([px, py]);
+    console.log(`\n${name}: CPU ms per training step by wasm kernel (top 15)`);
+    for (const p of profile.slice(0, 15)) {
+      console.log(
+        `${p.msPerStep.toFixed(1).padStart(8)}  ${p.nested ? "  (nested) " : ""}${p.kernel}`,
+      );
+    }
+  }
   const parallel = withParallel
     ? await measureDataParallel(model, { batch, steps, warmup, onStep: () => bar.tick() })
     : undefined;
@@ -145,19 +162,21 @@ const lines = [
   }, ${navigator.hardwareConcurrency} cores, wasm batch ${batch} x ${steps} steps` +
   (withCpu ? `, cpu batch ${cpuBatch} x ${cpuSteps} steps` : ""),
   "",
-  "| model | params | MMAC/img (fwd) | wasm train img/s | cpu train img/s | wasm/cpu | " +
-  "wasm GMAC/s (train = 3x fwd) | wasm fwd img/s | train/fwd | 2-core data-parallel img/s |",
-  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  "| model | params | MMAC/img (fwd) | wasm train img/s | wasm img/CPU-s | cpu train img/s | " +
+  "wasm/cpu | wasm GMAC/s, per CPU-s (train = 3x fwd) | wasm fwd img/s | train/fwd (CPU time) | " +
+  "2-core data-parallel img/s |",
+  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
 ];
 for (const r of rows) {
   const gmacs = (r.wasm.trainImagesPerSecond * 3 * r.macs) / 1e9;
+  const cpuGmacs = (r.wasm.trainImagesPerCpuSecond * 3 * r.macs) / 1e9;
   lines.push(
     `| ${r.model} | ${r.params} | ${f(r.macs / 1e6)} | ${f(r.wasm.trainImagesPerSecond)} | ${
-      r.cpu ? f(r.cpu.trainImagesPerSecond, 2) : "-"
-    } | ${r.cpu ? f(r.wasm.trainImagesPerSecond / r.cpu.trainImagesPerSecond) + "x" : "-"} | ${
-      f(gmacs, 2)
-    } | ${f(r.wasm.forwardImagesPerSecond)} | ${
-      f(r.wasm.trainImagesPerSecond / r.wasm.forwardImagesPerSecond, 3)
+      f(r.wasm.trainImagesPerCpuSecond)
+    } | ${r.cpu ? f(r.cpu.trainImagesPerSecond, 2) : "-"} | ${
+      r.cpu ? f(r.wasm.trainImagesPerSecond / r.cpu.trainImagesPerSecond) + "x" : "-"
+    } | ${f(gmacs, 2)}, ${f(cpuGmacs, 2)} | ${f(r.wasm.forwardImagesPerSecond)} | ${
+      f(r.wasm.trainImagesPerCpuSecond / r.wasm.forwardImagesPerCpuSecond, 3)
     } | ${
       r.parallel === undefined
         ? "-"
