@@ -25,9 +25,19 @@ console.log(
 );
 
 const app = createApp(services.deps);
-Deno.serve({
+const server = Deno.serve({
   port: config.port,
   hostname: config.hostname,
   onListen: ({ hostname, port }) =>
     console.log(`fer-edge: listening on http://${hostname}:${port}/`),
 }, app.fetch);
+
+// Deno Deploy stops instances with SIGINT and allows 5 s: finish in-flight requests, then exit.
+const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+for (const signal of signals) {
+  Deno.addSignalListener(signal, async () => {
+    await server.shutdown();
+    services.dispose();
+    Deno.exit(0);
+  });
+}

@@ -1,4 +1,7 @@
-/** `main.ts` as `deno task start` runs it: serves on `PORT`, refuses bad configuration clearly. */
+/**
+ * `main.ts` as `deno task start` runs it: serves on `PORT`, shuts down cleanly on SIGINT, refuses bad
+ * configuration clearly.
+ */
 import { assertEquals, assertOk } from "../assert.ts";
 import { writeTinyModelDir } from "../classifier/tiny_model.ts";
 import { useWasmBackend } from "../../src/engine/backend.ts";
@@ -43,8 +46,13 @@ Deno.test("main.ts serves the API on PORT with the model in MODEL_DIR", async ()
     assertEquals([health.status, health.backend], ["ok", "wasm"]);
     const model = await (await fetch(`http://127.0.0.1:${port}/api/model`)).json();
     assertEquals(model.name, "tiny-test");
+    // Deploy's stop signal: a graceful shutdown exits 0.
+    child.kill("SIGINT");
+    assertEquals((await child.status).code, 0);
   } finally {
-    child.kill("SIGTERM");
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already exited */ }
     await child.status;
     await output.cancel();
     await stderr.cancel();
