@@ -11,7 +11,10 @@ import {
 await setupWasmTraining();
 
 /** Pool gradient kernels on wasm vs cpu for pool 2/3, stride 1/2, same/valid, channels 1/3/32. */
-async function checkPoolGrid(kernel: "MaxPoolGrad" | "AvgPoolGrad"): Promise<number> {
+async function checkPoolGrid(
+  kernel: "MaxPoolGrad" | "AvgPoolGrad",
+  ties = false,
+): Promise<number> {
   const failures: string[] = [];
   let seed = kernel === "MaxPoolGrad" ? 5000 : 6000;
   let cases = 0;
@@ -28,7 +31,10 @@ async function checkPoolGrid(kernel: "MaxPoolGrad" | "AvgPoolGrad"): Promise<num
               1,
               pad,
             );
-            const input = { values: seededValues(2 * size * size * c, seed++), shape };
+            const values = seededValues(2 * size * size * c, seed++);
+            // Relu-like inputs with many equal values: the gradient must go to the first maximum.
+            if (ties) values.forEach((v, i) => values[i] = Math.max(0, Math.round(v * 2)));
+            const input = { values, shape };
             const dy = {
               values: seededValues(info.outShape.reduce((a, b) => a * b), seed++),
               shape: info.outShape,
@@ -57,6 +63,10 @@ async function checkPoolGrid(kernel: "MaxPoolGrad" | "AvgPoolGrad"): Promise<num
 
 Deno.test("MaxPoolGrad on wasm matches cpu over the pool/stride/pad/channel grid", async () => {
   assertOk(await checkPoolGrid("MaxPoolGrad") >= 48);
+});
+
+Deno.test("MaxPoolGrad on wasm routes ties to the first maximum like cpu", async () => {
+  assertOk(await checkPoolGrid("MaxPoolGrad", true) >= 48);
 });
 
 Deno.test("AvgPoolGrad on wasm matches cpu over the pool/stride/pad/channel grid", async () => {

@@ -33,10 +33,61 @@ export const maxPoolGrad: tf.KernelFunc = ({ inputs, attrs, backend }) => {
     info.padInfo.top === 0 && info.padInfo.left === 0 &&
     info.outHeight * info.strideHeight === info.inHeight &&
     info.outWidth * info.strideWidth === info.inWidth;
-  if (tiled) routeToMaximaTiled(x, g, dx, info);
+  if (tiled && info.filterHeight === 2 && info.filterWidth === 2) routeToMaxima2x2(x, g, dx, info);
+  else if (tiled) routeToMaximaTiled(x, g, dx, info);
   else routeToMaxima(x, g, dx, info);
   return out;
 };
+
+/** The tiled case for 2x2 windows with stride 2, unrolled (the common VGG-style pool). */
+export function routeToMaxima2x2(
+  x: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  info: tf.backend_util.Conv2DInfo,
+): void {
+  const { batchSize, inWidth, inChannels: c, outHeight, outWidth } = info;
+  const rowStride = inWidth * c;
+  for (let b = 0; b < batchSize; b++) {
+    for (let oy = 0; oy < outHeight; oy++) {
+      const rowBase = (b * outHeight + oy) * 2 * rowStride;
+      for (let ox = 0; ox < outWidth; ox++) {
+        const i0 = rowBase + ox * 2 * c;
+        const i1 = i0 + c;
+        const i2 = i0 + rowStride;
+        const i3 = i2 + c;
+        const gBase = ((b * outHeight + oy) * outWidth + ox) * c;
+        for (let ch = 0; ch < c; ch++) {
+          // First maximum in window order, as cpu picks it (strict >, starting from -Infinity).
+          let best = -Infinity;
+          let which = -1;
+          const v0 = x[i0 + ch];
+          const v1 = x[i1 + ch];
+          const v2 = x[i2 + ch];
+          const v3 = x[i3 + ch];
+          if (v0 > best) {
+            best = v0;
+            which = 0;
+          }
+          if (v1 > best) {
+            best = v1;
+            which = 1;
+          }
+          if (v2 > best) {
+            best = v2;
+            which = 2;
+          }
+          if (v3 > best) which = 3;
+          const g = dy[gBase + ch];
+          dx[i0 + ch] = which === 0 ? g : 0;
+          dx[i1 + ch] = which === 1 ? g : 0;
+          dx[i2 + ch] = which === 2 ? g : 0;
+          dx[i3 + ch] = which === 3 ? g : 0;
+        }
+      }
+    }
+  }
+}
 
 /**
  * Windows that tile the input exactly (pool = stride, no padding, e.g. 2x2/2 on even sizes): each
