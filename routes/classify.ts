@@ -43,8 +43,20 @@ function jsonFace(value: unknown, index: number, faceBytes: number): Uint8Array 
   return bytes;
 }
 
+/** Refuses empty batches (400) and batches over the limit (413). */
+function checkCount(count: number, max: number): void {
+  if (count === 0) throw new ApiError(400, "bad_batch_size", "the batch has no faces");
+  if (count > max) {
+    throw new ApiError(413, "too_many_faces", `${count} faces; at most ${max} a request`);
+  }
+}
+
 /** Reads the faces of a JSON body `{ faces: [...] }`. */
-async function readJsonFaces(req: Request, faceBytes: number): Promise<Uint8Array[]> {
+async function readJsonFaces(
+  req: Request,
+  faceBytes: number,
+  maxFaces: number,
+): Promise<Uint8Array[]> {
   let body: unknown;
   try {
     body = await req.json();
@@ -55,6 +67,8 @@ async function readJsonFaces(req: Request, faceBytes: number): Promise<Uint8Arra
   if (!Array.isArray(faces)) {
     throw new ApiError(400, "bad_json", 'expected a JSON object { "faces": [...] }');
   }
+  // Count first, so an oversized batch is refused before any face is decoded.
+  checkCount(faces.length, maxFaces);
   return faces.map((face, i) => jsonFace(face, i, faceBytes));
 }
 
@@ -75,7 +89,7 @@ export function classifyRoutes(deps: AppDeps): Hono {
     const type = mediaType(c.req.header("content-type"));
     let faces: Uint8Array[];
     if (type === "application/json") {
-      faces = await readJsonFaces(c.req.raw, faceBytes);
+      faces = await readJsonFaces(c.req.raw, faceBytes, deps.limits.maxClassifyFaces);
     } else if (type === "application/octet-stream" || type === "") {
       faces = await readBinaryFaces(c.req.raw, faceBytes);
     } else {
@@ -85,11 +99,7 @@ export function classifyRoutes(deps: AppDeps): Hono {
         `send application/octet-stream (faces back to back) or application/json, not ${type}`,
       );
     }
-    if (faces.length === 0) throw new ApiError(400, "bad_batch_size", "the batch has no faces");
-    const max = deps.limits.maxClassifyFaces;
-    if (faces.length > max) {
-      throw new ApiError(413, "too_many_faces", `${faces.length} faces; at most ${max} a request`);
-    }
+    checkCount(faces.length, deps.limits.maxClassifyFaces);
     const started = performance.now();
     const results = await deps.classifier.classify(faces);
     const classify = Math.round((performance.now() - started) * 100) / 100;

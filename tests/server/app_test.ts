@@ -352,6 +352,13 @@ Deno.test("bad classify batches get a 4xx JSON error", async (ctx) => {
       400,
       "bad_face",
     ],
+    [
+      "JSON with 65 faces, refused before decoding any",
+      () =>
+        post("/api/classify", JSON.stringify({ faces: Array(65).fill("x") }), "application/json"),
+      413,
+      "too_many_faces",
+    ],
   ];
   for (const [name, send, status, code] of cases) {
     await ctx.step(name, async () => assertError(await send(), status, code));
