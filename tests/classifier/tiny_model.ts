@@ -51,10 +51,13 @@ export function tinyMetadata(): Omit<FerModelMetadata, "quantization" | "sizeByt
 
 /** Saves the tiny model (float weights) to a new temp folder and returns its path. */
 export async function writeTinyModelDir(): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "fer-tiny-model-" });
   const model = tinyFerModel();
+  const dir = await Deno.makeTempDir({ prefix: "fer-tiny-model-" });
   try {
     await saveModelDir(model, dir, "none", tinyMetadata());
+  } catch (error) {
+    await Deno.remove(dir, { recursive: true });
+    throw error;
   } finally {
     model.dispose();
   }
