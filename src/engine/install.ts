@@ -12,12 +12,11 @@ import { identity } from "./kernels/identity.ts";
 import { mean, sum } from "./kernels/reduce.ts";
 import { batchMatMul } from "./kernels/batch_mat_mul.ts";
 import { captureUpstreamKernel } from "./wasm_heap.ts";
-import { conv2DBackpropInput } from "./kernels/conv2d_backprop_input.ts";
+import { conv2DBackpropInput } from "./kernels/conv2d_backprop_input_narrow.ts";
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from "./kernels/depthwise_backprop.ts";
 
 /** Op-composed kernels this module registers on `wasm`, by kernel name (missing or too slow). */
 export const WASM_TRAINING_KERNELS: Readonly<Record<string, OpKernelBody>> = {
-  Conv2DBackpropInput: conv2DBackpropInput,
   DepthwiseConv2dNativeBackpropFilter: depthwiseBackpropFilter,
   DepthwiseConv2dNativeBackpropInput: depthwiseBackpropInput,
 };
@@ -26,6 +25,7 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, OpKernelBody>> = {
 export const WASM_HEAP_KERNELS: Readonly<Record<string, tf.KernelFunc>> = {
   BatchMatMul: batchMatMul,
   Conv2DBackpropFilter: conv2DBackpropFilter,
+  Conv2DBackpropInput: conv2DBackpropInput,
   Identity: identity,
   MaxPoolGrad: maxPoolGrad,
   Mean: mean,
