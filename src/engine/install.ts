@@ -9,6 +9,11 @@ import { maxPoolGrad } from "./kernels/max_pool_grad.ts";
 import { conv2DBackpropFilter } from "./kernels/conv2d_backprop_filter.ts";
 import { tile } from "./kernels/tile.ts";
 import { identity } from "./kernels/identity.ts";
+import {
+  BATCH_NORM_GRAD_KERNEL,
+  batchNormGrad,
+  installBatchNormGradient,
+} from "./kernels/batch_norm_grad.ts";
 import { mean, sum } from "./kernels/reduce.ts";
 import { batchMatMul } from "./kernels/batch_mat_mul.ts";
 import { captureUpstreamKernel } from "./wasm_heap.ts";
@@ -24,6 +29,7 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, OpKernelBody>> = {
 /** Kernels written as loops over the wasm heap, by kernel name. */
 export const WASM_HEAP_KERNELS: Readonly<Record<string, tf.KernelFunc>> = {
   BatchMatMul: batchMatMul,
+  [BATCH_NORM_GRAD_KERNEL]: batchNormGrad,
   Conv2DBackpropFilter: conv2DBackpropFilter,
   Conv2DBackpropInput: conv2DBackpropInput,
   Identity: identity,
@@ -49,5 +55,6 @@ export function installWasmTrainingKernels(): void {
     captureUpstreamKernel(name);
     registerWasmKernel(name, kernelFunc);
   }
+  installBatchNormGradient();
   installed = true;
 }
