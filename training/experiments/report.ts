@@ -133,9 +133,10 @@ function escapeXml(s: string): string {
 export function reportSvg(results: readonly CellResult[]): string {
   const variants = presentVariants(results);
   const barW = 14, gap = 18, left = 50, top = 40, plotH = 220, panelGap = 40;
-  const groupW = variants.length * barW + gap;
+  // At least 56 px per feature group so the axis labels never overlap.
+  const groupW = Math.max(56, variants.length * barW + gap);
   const panelW = FEATURE_SETS.length * groupW;
-  const width = left + 2 * panelW + panelGap + 20;
+  const width = Math.max(560, left + 2 * panelW + panelGap + 20);
   const height = top + plotH + 90 + 18 * variants.length;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,

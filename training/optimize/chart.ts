@@ -32,6 +32,14 @@ export function searchSvg(records: readonly TrialRecord[], title: string): strin
   parts.push(
     `<text x="${left + plotW / 2}" y="${h - 8}" text-anchor="middle">trial</text>`,
   );
+  const every = Math.max(1, Math.ceil(records.length / 20));
+  records.forEach((r, i) => {
+    if (i % every === 0) {
+      parts.push(
+        `<text x="${x(i)}" y="${top + plotH + 14}" text-anchor="middle">${r.trial}</text>`,
+      );
+    }
+  });
   let best = -1;
   const path: string[] = [];
   records.forEach((r, i) => {
