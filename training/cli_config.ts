@@ -45,12 +45,19 @@ export interface RunFlags {
   dryRun: boolean;
   /** Print help and exit. */
   help: boolean;
+  /** Training threads: 1 (reproducible) or 2 (data-parallel). */
+  workers: 1 | 2;
 }
 
 function parseNumber(flag: string, value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n)) throw new Error(`--${flag} expects a number, got "${value}"`);
   return n;
+}
+
+function parseWorkers(value: string): 1 | 2 {
+  if (value !== "1" && value !== "2") throw new Error(`--workers must be 1 or 2, got "${value}"`);
+  return value === "2" ? 2 : 1;
 }
 
 /** Parses `args` into a validated config and the run flags. */
@@ -67,6 +74,7 @@ export async function parseTrainArgs(
       "config": { type: "string" },
       "run-dir": { type: "string" },
       "export-to": { type: "string" },
+      "workers": { type: "string", default: "1" },
       "resume": { type: "boolean", default: false },
       "dry-run": { type: "boolean", default: false },
       "bn-conv": { type: "boolean" },
@@ -107,6 +115,7 @@ export async function parseTrainArgs(
       exportTo: values["export-to"],
       dryRun: values["dry-run"] ?? false,
       help: values.help ?? false,
+      workers: parseWorkers(values.workers ?? "1"),
     },
   };
 }

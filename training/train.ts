@@ -27,6 +27,7 @@ const HELP = `deno task train [flags]
   --decay-step N --warmup-epochs N --label-smoothing X --keep-prob X --patience N
   --features landmarks,hog|hogWindows  --bn-conv/--no-bn-conv  --bn-dense/--no-bn-dense
   --no-augment --width X --limit N --seed N --quantization uint8|float16|none
+  --workers 1|2           2 = data-parallel on two cores (faster; 1 is bit-reproducible)
   --dry-run               print the resolved config and exit
 `;
 
@@ -95,6 +96,7 @@ async function main(args: string[]): Promise<number> {
     softTargets,
     resume: flags.resume,
     signal: controller.signal,
+    workers: flags.workers,
   });
   Deno.removeSignalListener("SIGINT", onInterrupt);
   if (result.interrupted) return 130;

@@ -88,3 +88,21 @@ Deno.test("checkpoint -> resume continues the same history", async () => {
     await Deno.remove(dirB, { recursive: true });
   }
 });
+
+Deno.test("two-core data-parallel training learns the tiny set too", async () => {
+  await wasm();
+  const train = syntheticSplit("Training", 48, 3, 1);
+  const val = syntheticSplit("PublicTest", 24, 3, 2);
+  const result = await runTraining(tinyConfig(4), {
+    train,
+    val,
+    labels: LABELS,
+    progress: false,
+    workers: 2,
+  });
+  const first = result.history[0];
+  const last = result.history[result.history.length - 1];
+  assertOk(last.trainLoss < first.trainLoss, `loss ${first.trainLoss} -> ${last.trainLoss}`);
+  assertOk(result.best.valAccuracy > 0.6, `val accuracy ${result.best.valAccuracy}`);
+  result.model.dispose();
+});
