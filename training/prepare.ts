@@ -24,7 +24,7 @@ Converts FER2013 into data/prepared (per-split binary files + manifest.json).
   --hog-windows / --no-hog-windows
                            sliding-window HOG, 2592 values (default: on)
   --landmarks / --no-landmarks
-                           face landmarks (default: off; not available yet)
+                           MediaPipe face-mesh landmarks, 257 values (default: off)
   --jpg                    also write every image as PNG: DIR/images/<Split>/<emotion>/<n>.png
   --limit N                at most N images per split (quick experiments)
   --strict                 stop at the first bad row (default: skip and count bad rows)
