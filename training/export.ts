@@ -37,6 +37,11 @@ export interface ExportOptions {
   epochs: number;
   /** Largest accepted accuracy loss from quantization, in points (default 0.5). */
   maxDropPoints?: number;
+  /**
+   * The run folder the model comes from: its `history.json` and `curves.svg` travel with the model
+   * as `training-history.json` and `training-curves.svg`, so a shipped model shows how it was made.
+   */
+  runDir?: string;
 }
 
 /** Accuracy figures of an export. */
@@ -123,7 +128,24 @@ export async function exportModel(
     join(scratch, "confusion.svg"),
     confusionSvg(report, `${metadata.name} (${config.quantization}) on ${valName}`),
   );
+  if (options.runDir) await copyTrainingRecord(options.runDir, scratch);
   await Deno.remove(options.dir, { recursive: true }).catch(() => {});
   await Deno.rename(scratch, options.dir);
   return { float, quantized, sizeBytes };
+}
+
+/** Copies a run's history and curves (when present) into a model folder. */
+async function copyTrainingRecord(runDir: string, modelDir: string): Promise<void> {
+  for (
+    const [from, to] of [["history.json", "training-history.json"], [
+      "curves.svg",
+      "training-curves.svg",
+    ]]
+  ) {
+    try {
+      await Deno.copyFile(join(runDir, from), join(modelDir, to));
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
 }

@@ -40,6 +40,7 @@ async function main(args: string[]): Promise<number> {
   const history = JSON.parse(
     await Deno.readTextFile(join(values.run, "history.json")),
   ) as EpochRecord[];
+  const epochs = values.latest ? history.length : await bestEpoch(values.run, history);
   await useWasmBackend();
   const model = await loadLayersModelDir(join(values.run, values.latest ? "checkpoint" : "best"));
   const manifest = await readManifest(config.data);
@@ -60,16 +61,28 @@ async function main(args: string[]): Promise<number> {
     valName: config.validationSplit,
     features: [],
     dataSha256: manifest.source.sha256,
-    epochs: history.length,
+    epochs,
+    runDir: values.run,
   });
   console.log(
-    `exported ${values.run} (${history.length} epochs) to ${values.to}: ${
+    `exported ${values.run} (epoch ${epochs} of ${history.length}) to ${values.to}: ${
       (result.sizeBytes / 1024).toFixed(0)
     } KiB ${config.quantization}; ${config.validationSplit} float ${
       (result.float.accuracy * 100).toFixed(2)
     }% -> quantized ${(result.quantized.accuracy * 100).toFixed(2)}%`,
   );
   return 0;
+}
+
+/** The epoch whose weights `RUN/best/` holds: from the checkpoint state, else the history's best. */
+async function bestEpoch(runDir: string, history: EpochRecord[]): Promise<number> {
+  try {
+    const state = JSON.parse(await Deno.readTextFile(join(runDir, "checkpoint", "state.json")));
+    if (typeof state?.best?.epoch === "number") return state.best.epoch;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return history.reduce((best, e) => (e.valAccuracy > best.valAccuracy ? e : best)).epoch;
 }
 
 if (import.meta.main) {

@@ -121,7 +121,9 @@ async function main(args: string[]): Promise<number> {
       valName: config.validationSplit,
       features,
       dataSha256: manifest.source.sha256,
-      epochs: result.history.length,
+      // The exported weights are the best epoch's, not the last one's.
+      epochs: result.best.epoch,
+      runDir,
     });
     console.error(
       `exported ${dir}: ${(exported.sizeBytes / 1024).toFixed(0)} KiB ${config.quantization}, ` +

@@ -28,7 +28,12 @@ Deno.test("export writes a quantized model whose evaluation matches the export's
     const val = syntheticSplit("PublicTest", 30, 3, 9);
     const { data } = toTrainData(val, { classes: 3, features: [], labelSmoothing: 0 });
     const modelDir = join(dir, "model");
+    // A run folder with a history but no curves: the history travels, the missing file is skipped.
+    const runDir = join(dir, "run");
+    await Deno.mkdir(runDir);
+    await Deno.writeTextFile(join(runDir, "history.json"), '[{"epoch":1}]');
     const result = await exportModel(model, {
+      runDir,
       dir: modelDir,
       config,
       labels: LABELS,
@@ -63,6 +68,11 @@ Deno.test("export writes a quantized model whose evaluation matches the export's
     for (const name of ["model.json", "fer-model.json", "metrics.json", "confusion.svg"]) {
       assertOk((await Deno.stat(join(modelDir, name))).size > 0, name);
     }
+    assertEquals(
+      await Deno.readTextFile(join(modelDir, "training-history.json")),
+      '[{"epoch":1}]',
+    );
+    assertEquals(await Deno.stat(join(modelDir, "training-curves.svg")).catch(() => null), null);
     model.dispose();
   } finally {
     await Deno.remove(dir, { recursive: true });
