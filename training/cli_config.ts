@@ -47,6 +47,8 @@ export interface RunFlags {
   help: boolean;
   /** Training threads: 1 (reproducible) or 2 (data-parallel). */
   workers: 1 | 2;
+  /** Keep every epoch's weights in `runDir/epochs/` for weight averaging. */
+  keepEpochs: boolean;
 }
 
 function parseNumber(flag: string, value: string): number {
@@ -76,6 +78,7 @@ export async function parseTrainArgs(
       "export-to": { type: "string" },
       "workers": { type: "string", default: "1" },
       "resume": { type: "boolean", default: false },
+      "keep-epochs": { type: "boolean", default: false },
       "dry-run": { type: "boolean", default: false },
       "bn-conv": { type: "boolean" },
       "no-bn-conv": { type: "boolean" },
@@ -116,6 +119,7 @@ export async function parseTrainArgs(
       dryRun: values["dry-run"] ?? false,
       help: values.help ?? false,
       workers: parseWorkers(values.workers ?? "1"),
+      keepEpochs: values["keep-epochs"] ?? false,
     },
   };
 }

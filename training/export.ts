@@ -35,6 +35,8 @@ export interface ExportOptions {
   dataSha256?: string;
   /** Epochs trained. */
   epochs: number;
+  /** Epochs whose snapshots were averaged into the model (see `average_weights.ts`), if any. */
+  averagedEpochs?: number[];
   /** Largest accepted accuracy loss from quantization, in points (default 0.5). */
   maxDropPoints?: number;
   /**
@@ -91,6 +93,7 @@ export async function exportModel(
     training: {
       dataSha256: options.dataSha256,
       epochs: options.epochs,
+      ...(options.averagedEpochs ? { averagedEpochs: options.averagedEpochs } : {}),
       labelSet: config.labels,
       config: config as unknown as Record<string, unknown>,
     },

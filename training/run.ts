@@ -48,6 +48,8 @@ export interface RunOptions {
    * reproducible from the seed.
    */
   workers?: 1 | 2;
+  /** Also save every epoch's weights to `runDir/epochs/epoch-NNN/` (for `deno task average`). */
+  keepEpochs?: boolean;
 }
 
 /** What a run produced. */
@@ -62,6 +64,14 @@ export interface TrainResult {
   featureStats?: FeatureStats;
   /** True when the run stopped early because of the signal. */
   interrupted: boolean;
+}
+
+/** Folder of a run that holds per-epoch weight snapshots (`--keep-epochs`). */
+export const EPOCHS_DIR = "epochs";
+
+/** Name of epoch `epoch`'s snapshot folder inside {@link EPOCHS_DIR}: `epoch-007`. */
+export function epochFolderName(epoch: number): string {
+  return `epoch-${String(epoch).padStart(3, "0")}`;
 }
 
 /** Pixel scaling every fer-edge model uses. */
@@ -221,6 +231,9 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
     state.epoch++;
     state.batchInEpoch = 0;
     if (runDir && checkpointDir) {
+      if (options.keepEpochs) {
+        await saveModelDir(model, join(runDir, EPOCHS_DIR, epochFolderName(record.epoch)), "none");
+      }
       await saveCheckpoint(checkpointDir, model, optimizer, state);
       await Deno.writeTextFile(join(runDir, "history.json"), JSON.stringify(history, null, 2));
       await Deno.writeTextFile(join(runDir, "curves.svg"), curvesSvg(history, options.val.split));

@@ -28,6 +28,7 @@ const HELP = `deno task train [flags]
   --features landmarks,hog|hogWindows  --bn-conv/--no-bn-conv  --bn-dense/--no-bn-dense
   --no-augment --width X --limit N --seed N --quantization uint8|float16|none
   --workers 1|2           2 = data-parallel on two cores (faster; 1 is bit-reproducible)
+  --keep-epochs           keep every epoch's weights in RUN/epochs/ (for deno task average)
   --dry-run               print the resolved config and exit
 `;
 
@@ -97,6 +98,7 @@ async function main(args: string[]): Promise<number> {
     resume: flags.resume,
     signal: controller.signal,
     workers: flags.workers,
+    keepEpochs: flags.keepEpochs,
   });
   Deno.removeSignalListener("SIGINT", onInterrupt);
   if (result.interrupted) return 130;

@@ -65,6 +65,8 @@ export interface FerModelMetadata {
     dataSha256?: string;
     /** Epochs trained. */
     epochs?: number;
+    /** When the weights are an average of several epochs' snapshots: those epochs. */
+    averagedEpochs?: number[];
     /** Label set: `fer2013` (7 classes) or `ferplus` (8). */
     labelSet?: string;
     /** The full resolved training configuration. */

@@ -1,0 +1,109 @@
+/**
+ * Re-measures every batch-norm layer's moving mean and variance on real images, in inference mode
+ * and in order, so each layer sees its predecessors' corrected statistics. Needed after weight
+ * averaging; also repairs statistics that drifted from the final weights.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { makeBatch, type TrainData } from "./dataset.ts";
+
+/** Options of {@link recalibrateBatchNorm}. */
+export interface RecalibrateOptions {
+  /** Images to measure on: the first `count` of `data` (default all). */
+  count?: number;
+  /** Batch size of the forward passes (default 256). */
+  batchSize?: number;
+  /** Pixel scale the model was trained with. */
+  pixelScale: number;
+  /** Called after each batch-norm layer with its index and the number of such layers. */
+  onLayer?: (done: number, total: number) => void;
+}
+
+/** Running per-channel mean and (population) variance, merged batch by batch in float64. */
+class ChannelMoments {
+  count = 0;
+  mean: Float64Array;
+  m2: Float64Array;
+
+  constructor(channels: number) {
+    this.mean = new Float64Array(channels);
+    this.m2 = new Float64Array(channels);
+  }
+
+  /** Merges a batch's moments (Chan et al.'s parallel update). */
+  add(count: number, mean: Float32Array, variance: Float32Array): void {
+    const total = this.count + count;
+    for (let c = 0; c < this.mean.length; c++) {
+      const delta = mean[c] - this.mean[c];
+      this.mean[c] += delta * count / total;
+      this.m2[c] += variance[c] * count + delta * delta * this.count * count / total;
+    }
+    this.count = total;
+  }
+
+  variance(): Float32Array {
+    return Float32Array.from(this.m2, (m) => m / this.count);
+  }
+}
+
+/** Sets each batch-norm layer's moving statistics of `model` to those measured on `data`. */
+export function recalibrateBatchNorm(
+  model: tf.LayersModel,
+  data: TrainData,
+  options: RecalibrateOptions,
+): number {
+  const layers = model.layers.filter((l) => l.getClassName() === "BatchNormalization");
+  const count = Math.min(data.count, options.count ?? data.count);
+  const batchSize = options.batchSize ?? 256;
+  for (const [index, layer] of layers.entries()) {
+    const probe = tf.model({
+      inputs: model.inputs,
+      outputs: layer.input as tf.SymbolicTensor,
+    });
+    const channels = probe.outputs[0].shape.at(-1)!;
+    const perImage = valuesPerChannel(probe);
+    const moments = new ChannelMoments(channels);
+    for (let start = 0; start < count; start += batchSize) {
+      const indices = Array.from(
+        { length: Math.min(batchSize, count - start) },
+        (_, i) => start + i,
+      );
+      const batch = makeBatch(data, indices, options.pixelScale);
+      const [mean, variance] = tf.tidy(() => {
+        const x = probe.predict(batch.inputs) as tf.Tensor;
+        const axes = x.shape.slice(0, -1).map((_, i) => i);
+        const m = tf.moments(x, axes);
+        return [m.mean, m.variance];
+      });
+      moments.add(
+        indices.length * perImage,
+        mean.dataSync() as Float32Array,
+        variance.dataSync() as Float32Array,
+      );
+      tf.dispose([mean, variance, ...batch.inputs, batch.targets]);
+    }
+    // getWeights() hands out the live variables: keep them, dispose only the new values.
+    const measured = [
+      tf.tensor1d(Float32Array.from(moments.mean)),
+      tf.tensor1d(moments.variance()),
+    ];
+    const current = layer.getWeights();
+    const next = layer.weights.map((w, i) =>
+      w.name.endsWith("moving_mean")
+        ? measured[0]
+        : w.name.endsWith("moving_variance")
+        ? measured[1]
+        : current[i]
+    );
+    layer.setWeights(next);
+    tf.dispose(measured);
+    options.onLayer?.(index + 1, layers.length);
+  }
+  return layers.length;
+}
+
+/** Values per channel contributed by one image at the probe's output (e.g. 48*48 for a conv map). */
+function valuesPerChannel(probe: tf.LayersModel): number {
+  return probe.outputs[0].shape.slice(1, -1).reduce((a: number, b) => a * (b ?? 1), 1);
+}
