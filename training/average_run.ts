@@ -12,13 +12,13 @@ import { readManifest, readPreparedSplit } from "../src/data/cache.ts";
 import { loadLayersModelDir } from "../src/model/io.ts";
 import { useWasmBackend } from "../src/engine/backend.ts";
 import { ProgressBar } from "../src/cli/progress.ts";
-import { defaultConfig, mergeConfig, type TrainConfig } from "./config.ts";
+import type { TrainConfig } from "./config.ts";
+import { readRunConfig, readRunHistory } from "./run_folder.ts";
 import { limitSplit, toTrainData } from "./dataset.ts";
 import { exportModel, type ExportResult } from "./export.ts";
 import { epochFolderName, EPOCHS_DIR, PIXEL_SCALE } from "./run.ts";
 import { averageWeightLists, parseEpochSelection } from "./average_weights.ts";
 import { recalibrateBatchNorm } from "./recalibrate_bn.ts";
-import type { EpochRecord } from "./history.ts";
 
 const HELP = `deno task average --run DIR --epochs 80-96 --to DIR [flags]
 
@@ -50,11 +50,7 @@ export interface AverageRunOptions {
 
 /** Averages the selected snapshots of a run and exports the result. */
 export async function averageRun(options: AverageRunOptions): Promise<ExportResult> {
-  const saved = JSON.parse(
-    await Deno.readTextFile(join(options.run, "config.json")),
-  ) as TrainConfig;
-  let config = mergeConfig(defaultConfig(saved.model), saved);
-  if (options.quantization) config = { ...config, quantization: options.quantization };
+  const config = await readRunConfig(options.run, options.quantization);
   if (config.features.length) {
     throw new Error(
       "averaging feature models is not supported (their inputs need the run's stats)",
@@ -154,9 +150,7 @@ async function main(args: string[]): Promise<number> {
     bnImages,
     quantization: values.quantization as TrainConfig["quantization"] | undefined,
   });
-  const history = JSON.parse(
-    await Deno.readTextFile(join(values.run, "history.json")),
-  ) as EpochRecord[];
+  const history = await readRunHistory(values.run);
   const single = history.filter((h) => epochs.includes(h.epoch));
   const bestSingle = single.reduce((a, b) => (b.valAccuracy > a.valAccuracy ? b : a), single[0]);
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;

@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { readManifest, readPreparedSplit } from "../src/data/cache.ts";
 import { loadLayersModelDir } from "../src/model/io.ts";
 import { useWasmBackend } from "../src/engine/backend.ts";
-import { defaultConfig, mergeConfig, type TrainConfig } from "./config.ts";
+import type { TrainConfig } from "./config.ts";
+import { readRunConfig, readRunHistory } from "./run_folder.ts";
 import { toTrainData } from "./dataset.ts";
 import { exportModel } from "./export.ts";
 import type { EpochRecord } from "./history.ts";
@@ -32,14 +33,11 @@ async function main(args: string[]): Promise<number> {
     console.log(HELP);
     return values.help ? 0 : 2;
   }
-  const saved = JSON.parse(await Deno.readTextFile(join(values.run, "config.json"))) as TrainConfig;
-  let config = mergeConfig(defaultConfig(saved.model), saved);
-  if (values.quantization) {
-    config = { ...config, quantization: values.quantization as TrainConfig["quantization"] };
-  }
-  const history = JSON.parse(
-    await Deno.readTextFile(join(values.run, "history.json")),
-  ) as EpochRecord[];
+  const config = await readRunConfig(
+    values.run,
+    values.quantization as TrainConfig["quantization"] | undefined,
+  );
+  const history = await readRunHistory(values.run);
   const epochs = values.latest ? history.length : await bestEpoch(values.run, history);
   await useWasmBackend();
   const model = await loadLayersModelDir(join(values.run, values.latest ? "checkpoint" : "best"));
