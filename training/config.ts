@@ -59,6 +59,11 @@ export interface TrainConfig {
   decayStep: number;
   /** Epochs of linear warm-up (all schedules). */
   warmupEpochs: number;
+  /**
+   * Warm restart of the cosine schedule: from this epoch on, the rate starts again at
+   * `learningRate` and decays to zero at `epochs` (0 = one cosine from the start).
+   */
+  restartEpoch: number;
   /** Epochs to train. */
   epochs: number;
   /** Images per batch. */
@@ -75,6 +80,15 @@ export interface TrainConfig {
   limit: number;
   /** Seed of initialisers, shuffling and augmentation. */
   seed: number;
+  /**
+   * Knowledge distillation: a model folder whose (test-time augmented) scores on the Training
+   * images are mixed into the targets. Absent = plain labels.
+   */
+  teacher?: string;
+  /** Share of the teacher's scores in each target, in [0, 1]. */
+  teacherWeight: number;
+  /** Test-time augmentation the teacher's scores are computed with. */
+  teacherTta: "none" | "flip" | "tencrop";
   /** Weight quantization at export. */
   quantization: "uint8" | "float16" | "none";
 }
@@ -94,6 +108,7 @@ const COMMON: Omit<TrainConfig, "model"> = {
   learningRateDecay: 0.5,
   decayStep: 10,
   warmupEpochs: 1,
+  restartEpoch: 0,
   epochs: 40,
   batchSize: 64,
   labelSmoothing: 0.1,
@@ -102,6 +117,8 @@ const COMMON: Omit<TrainConfig, "model"> = {
   validationSplit: "PublicTest",
   limit: 0,
   seed: 42,
+  teacherWeight: 0.5,
+  teacherTta: "flip",
   quantization: "uint8",
 };
 
@@ -148,6 +165,16 @@ export function validateConfig(c: TrainConfig): TrainConfig {
   if (!(c.labelSmoothing >= 0 && c.labelSmoothing < 1)) fail("labelSmoothing", "must be in [0,1)");
   if (!(c.width > 0)) fail("width", "must be > 0");
   if (c.labels === "ferplus" && !c.ferplus) fail("ferplus", "is required with labels=ferplus");
+  if (!(Number.isInteger(c.restartEpoch) && c.restartEpoch >= 0 && c.restartEpoch < c.epochs)) {
+    fail("restartEpoch", "must be an integer in [0, epochs)");
+  }
+  if (!(c.teacherWeight >= 0 && c.teacherWeight <= 1)) fail("teacherWeight", "must be in [0, 1]");
+  if (!["none", "flip", "tencrop"].includes(c.teacherTta)) {
+    fail("teacherTta", "must be none, flip or tencrop");
+  }
+  if (c.teacher && c.labels === "ferplus") {
+    fail("teacher", "cannot be combined with labels=ferplus");
+  }
   return c;
 }
 

@@ -96,8 +96,29 @@ export interface ToTrainDataOptions {
   labelSmoothing: number;
   /** Soft targets (`count * classes`), e.g. FER+ vote distributions; replaces one-hot labels. */
   softTargets?: Float32Array;
+  /**
+   * A teacher's scores (`count * classes`) mixed into the targets with share `weight`
+   * (knowledge distillation); the labels stay the dataset's own.
+   */
+  teacher?: { scores: Float32Array; weight: number };
   /** Statistics from the training split; computed from this split when absent. */
   stats?: FeatureStats;
+}
+
+/** `(1 - weight) * targets + weight * teacher`, element-wise, as a new array. */
+export function mixTargets(
+  targets: Float32Array,
+  teacher: Float32Array,
+  weight: number,
+): Float32Array {
+  if (teacher.length !== targets.length) {
+    throw new Error(`teacher scores have ${teacher.length} values, targets ${targets.length}`);
+  }
+  const mixed = new Float32Array(targets.length);
+  for (let i = 0; i < mixed.length; i++) {
+    mixed[i] = (1 - weight) * targets[i] + weight * teacher[i];
+  }
+  return mixed;
 }
 
 /** Builds {@link TrainData} from a prepared split. Returns the feature stats it used. */
@@ -123,6 +144,7 @@ export function toTrainData(
       targets[i * k + split.labels[i]] += 1 - o.labelSmoothing;
     }
   }
+  if (o.teacher) targets = mixTargets(targets, o.teacher.scores, o.teacher.weight);
   const features = concatFeatures(split, o.features);
   let stats = o.stats;
   let featureLength = 0;

@@ -16,13 +16,17 @@ const FLIP_VIEWS: (Transform | undefined)[] = [
   { flip: true, angleDegrees: 0, zoom: 1, dx: 0, dy: 0 },
 ];
 
-/** Scores (`count * classes`) of `model` on every image of `data`. */
+/**
+ * Scores (`count * classes`) of `model` on every image of `data`; `onBatch` hears the number of
+ * images done after each batch.
+ */
 export function predictScores(
   model: tf.LayersModel,
   data: TrainData,
   pixelScale: number,
   batchSize = 256,
   tta: Tta = "none",
+  onBatch?: (done: number) => void,
 ): Float32Array {
   const out = new Float32Array(data.count * data.classes);
   for (let start = 0; start < data.count; start += batchSize) {
@@ -38,6 +42,7 @@ export function predictScores(
       }
       tf.dispose([scores, ...batch.inputs, batch.targets]);
     }
+    onBatch?.(end);
   }
   return out;
 }

@@ -36,6 +36,11 @@ export interface RunOptions {
   resume?: boolean;
   /** FER+ soft targets for the training and validation splits. */
   softTargets?: { train: Float32Array; val: Float32Array };
+  /**
+   * A teacher model's scores on the training split (`distill.ts`), mixed into the targets with
+   * share `config.teacherWeight`.
+   */
+  teacherScores?: Float32Array;
   /** Stop cleanly when this signal aborts (Ctrl-C). */
   signal?: AbortSignal;
   /** Show progress bars (default true). */
@@ -103,6 +108,8 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
   const { data: train, stats } = toTrainData(options.train, {
     ...common,
     softTargets: options.softTargets?.train,
+    teacher: options.teacherScores &&
+      { scores: options.teacherScores, weight: config.teacherWeight },
   });
   const { data: val } = toTrainData(options.val, {
     ...common,

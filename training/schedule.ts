@@ -31,8 +31,10 @@ export function learningRateAt(c: TrainConfig, progress: Progress, plateauFactor
       lr *= c.learningRateDecay ** Math.floor(progress.epoch / Math.max(1, c.decayStep));
       break;
     case "cosine": {
-      const span = Math.max(1e-9, c.epochs - c.warmupEpochs);
-      const t = Math.min(1, Math.max(0, (progress.epoch - c.warmupEpochs) / span));
+      // A restart begins a new cosine at the full rate (SGDR), e.g. to fine-tune a finished run.
+      const start = Math.max(c.warmupEpochs, c.restartEpoch);
+      const span = Math.max(1e-9, c.epochs - start);
+      const t = Math.min(1, Math.max(0, (progress.epoch - start) / span));
       lr *= 0.5 * (1 + Math.cos(Math.PI * t));
       break;
     }

@@ -13,6 +13,7 @@ import { runTraining } from "./run.ts";
 import { exportModel } from "./export.ts";
 import { applyFerPlus, readFerPlusVotes } from "./ferplus.ts";
 import { FERPLUS_EMOTIONS } from "../src/labels.ts";
+import { teacherScores } from "./distill.ts";
 
 const HELP = `deno task train [flags]
 
@@ -25,6 +26,10 @@ const HELP = `deno task train [flags]
   --epochs N --batch-size N --lr X --optimizer momentum|adam|rmsprop|adagrad|adadelta|sgd
   --optimizer-param X --schedule exponential|step|cosine|plateau|constant --lr-decay X
   --decay-step N --warmup-epochs N --label-smoothing X --keep-prob X --patience N
+  --restart-at N          cosine warm restart: from epoch N the rate starts again at --lr
+  --teacher DIR           distil from an exported model: its scores on Training join the targets
+  --teacher-weight X      share of the teacher's scores in each target (default 0.5)
+  --teacher-tta MODE      none | flip | tencrop views the teacher averages (default flip)
   --features landmarks,hog|hogWindows  --bn-conv/--no-bn-conv  --bn-dense/--no-bn-dense
   --no-augment --width X --limit N --seed N --quantization uint8|float16|none
   --workers 1|2           2 = data-parallel on two cores (faster; 1 is bit-reproducible)
@@ -82,6 +87,14 @@ async function main(args: string[]): Promise<number> {
     val = b.split;
     if (softTargets) softTargets = { train: a.targets!, val: b.targets! };
   }
+  const teacher = config.teacher
+    ? await teacherScores(config.teacher, train, {
+      labels,
+      features: config.features,
+      tta: config.teacherTta,
+      runDir,
+    })
+    : undefined;
   const controller = new AbortController();
   const onInterrupt = () => {
     console.error("\nstopping after this batch (Ctrl-C again to abort without saving)...");
@@ -95,6 +108,7 @@ async function main(args: string[]): Promise<number> {
     labels,
     runDir,
     softTargets,
+    teacherScores: teacher,
     resume: flags.resume,
     signal: controller.signal,
     workers: flags.workers,

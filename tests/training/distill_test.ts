@@ -1,0 +1,124 @@
+import * as tf from "@tensorflow/tfjs";
+import { join } from "node:path";
+import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../assert.ts";
+import { defaultConfig, mergeConfig } from "../../training/config.ts";
+import { mixTargets, toTrainData } from "../../training/dataset.ts";
+import { TEACHER_SCORES_FILE, teacherScores } from "../../training/distill.ts";
+import { predictScores } from "../../training/predict_batches.ts";
+import { PIXEL_SCALE, runTraining } from "../../training/run.ts";
+import { loadModelDir } from "../../src/model/io.ts";
+import { FER_EMOTIONS } from "../../src/labels.ts";
+import { installWasmTrainingKernels, useWasmBackend } from "../../src/engine/mod.ts";
+import { writeTinyModelDir } from "../classifier/tiny_model.ts";
+import { syntheticSplit } from "./synthetic.ts";
+
+async function wasm(): Promise<void> {
+  await useWasmBackend();
+  await tf.setBackend("wasm");
+  installWasmTrainingKernels();
+}
+
+Deno.test("mixTargets blends element-wise and refuses scores of another size", async () => {
+  const mixed = mixTargets(Float32Array.of(1, 0, 0), Float32Array.of(0.2, 0.6, 0.2), 0.25);
+  assertAlmostEquals(mixed[0], 0.8, 1e-6);
+  assertAlmostEquals(mixed[1], 0.15, 1e-6);
+  assertAlmostEquals(mixed[2], 0.05, 1e-6);
+  await assertThrows(() => mixTargets(new Float32Array(3), new Float32Array(4), 0.5), "teacher");
+});
+
+Deno.test("toTrainData mixes a teacher into smoothed targets and keeps the dataset's labels", () => {
+  const split = syntheticSplit("Training", 2, 3, 1);
+  // The teacher disagrees completely: all its mass on another class than the label.
+  const scores = Float32Array.of(0, 0, 1, 1, 0, 0);
+  const { data } = toTrainData(split, {
+    classes: 3,
+    features: [],
+    labelSmoothing: 0.3,
+    teacher: { scores, weight: 0.5 },
+  });
+  assertEquals(Array.from(data.labels), [0, 1]);
+  // Row 0: smoothed [0.8, 0.1, 0.1] / 2 + [0, 0, 1] / 2; row 1: [0.1, 0.8, 0.1] / 2 + [1, 0, 0] / 2.
+  const expected = [0.4, 0.05, 0.55, 0.55, 0.4, 0.05];
+  for (let i = 0; i < 6; i++) assertAlmostEquals(data.targets[i], expected[i], 1e-6);
+});
+
+Deno.test("teacherScores averages the teacher's views, caches them per run, and checks labels", async () => {
+  await wasm();
+  const teacherDir = await writeTinyModelDir();
+  const runDir = await Deno.makeTempDir({ prefix: "fer-distill-" });
+  try {
+    const split = syntheticSplit("Training", 20, 7, 5);
+    const options = { labels: [...FER_EMOTIONS], features: [], tta: "flip" as const, runDir };
+    const scores = await teacherScores(teacherDir, split, { ...options, progress: false });
+    const { model } = await loadModelDir(teacherDir);
+    const { data } = toTrainData(split, { classes: 7, features: [], labelSmoothing: 0 });
+    const direct = predictScores(model, data, PIXEL_SCALE, 256, "flip");
+    const plain = predictScores(model, data, PIXEL_SCALE, 256, "none");
+    model.dispose();
+    assertEquals(scores.length, 20 * 7);
+    for (let i = 0; i < scores.length; i++) assertAlmostEquals(scores[i], direct[i], 1e-6);
+    assertOk(scores.some((v, i) => Math.abs(v - plain[i]) > 1e-4), "flip views changed nothing");
+
+    // A second call reads the cache: overwrite it with a marker and get the marker back.
+    const marker = new Float32Array(scores.length).fill(0.125);
+    await Deno.writeFile(join(runDir, TEACHER_SCORES_FILE), new Uint8Array(marker.buffer));
+    const again = await teacherScores(teacherDir, split, { ...options, progress: false });
+    assertEquals(again[7], 0.125);
+    // Other views are another identity: recomputed, not the marker.
+    const none = await teacherScores(teacherDir, split, {
+      ...options,
+      tta: "none",
+      progress: false,
+    });
+    for (let i = 0; i < none.length; i++) assertAlmostEquals(none[i], plain[i], 1e-6);
+
+    await assertThrows(
+      () => teacherScores(teacherDir, split, { ...options, labels: ["a", "b"], progress: false }),
+      "predicts",
+    );
+    await assertThrows(
+      () => teacherScores(teacherDir, split, { ...options, features: ["hog"], progress: false }),
+      "features",
+    );
+  } finally {
+    await Deno.remove(teacherDir, { recursive: true });
+    await Deno.remove(runDir, { recursive: true });
+  }
+});
+
+Deno.test("a student trained on the teacher alone learns the teacher's answers, not the labels", async () => {
+  await wasm();
+  const train = syntheticSplit("Training", 48, 3, 1);
+  const val = syntheticSplit("PublicTest", 24, 3, 2);
+  // The teacher always names the next class after the true one; a student that ignored it would
+  // follow it on no image, one that learnt nothing on about a third.
+  const shifted = new Float32Array(train.count * 3);
+  for (let i = 0; i < train.count; i++) shifted[i * 3 + (train.labels[i] + 1) % 3] = 1;
+  const config = mergeConfig(defaultConfig("default"), {
+    width: 0.25,
+    epochs: 5,
+    batchSize: 16,
+    learningRate: 0.01,
+    warmupEpochs: 0,
+    schedule: "constant",
+    keepProb: 1,
+    labelSmoothing: 0,
+    teacherWeight: 1,
+  });
+  const result = await runTraining(config, {
+    train,
+    val,
+    labels: ["a", "b", "c"],
+    teacherScores: shifted,
+    progress: false,
+  });
+  const { data } = toTrainData(val, { classes: 3, features: [], labelSmoothing: 0 });
+  const scores = predictScores(result.model, data, PIXEL_SCALE);
+  result.model.dispose();
+  let followsTeacher = 0;
+  for (let i = 0; i < val.count; i++) {
+    const row = Array.from(scores.subarray(i * 3, i * 3 + 3));
+    if (row.indexOf(Math.max(...row)) === (val.labels[i] + 1) % 3) followsTeacher++;
+  }
+  assertOk(followsTeacher / val.count > 0.5, `${followsTeacher}/${val.count} follow the teacher`);
+});

@@ -1,0 +1,124 @@
+/**
+ * Knowledge distillation: a trained model (the teacher) scores every Training image, averaged over
+ * test-time augmented views, and those scores become part of the student's targets
+ * (`TrainConfig.teacherWeight`). Averaging views is what makes a teacher worth distilling from: the
+ * student learns in one forward pass what the teacher needed several for. The scores are cached in
+ * the run folder so that a resumed run mixes in exactly the same ones.
+ *
+ * @module
+ */
+import { join, resolve } from "node:path";
+import type { PreparedSplit } from "../src/data/cache.ts";
+import { loadModelDir } from "../src/model/io.ts";
+import { ProgressBar } from "../src/cli/progress.ts";
+import { toTrainData } from "./dataset.ts";
+import { predictScores, type Tta } from "./predict_batches.ts";
+import { PIXEL_SCALE } from "./run.ts";
+
+/** Cached scores (`count * classes` float32) inside a run folder. */
+export const TEACHER_SCORES_FILE = "teacher-scores.f32";
+/** What the cached scores were computed from, beside {@link TEACHER_SCORES_FILE}. */
+export const TEACHER_SCORES_INFO_FILE = "teacher-scores.json";
+
+/** Identity of a set of teacher scores: the cache is reused only when all of it matches. */
+interface TeacherScoresInfo {
+  teacher: string;
+  exportedAt: string;
+  tta: Tta;
+  split: string;
+  count: number;
+  labels: string[];
+}
+
+/** Options of {@link teacherScores}. */
+export interface TeacherScoresOptions {
+  /** The student's class names, in order; the teacher must have the same ones. */
+  labels: string[];
+  /** The student's feature inputs; the teacher must take the same ones. */
+  features: string[];
+  /** Views averaged per image. */
+  tta: Tta;
+  /** Run folder to cache the scores in (and read them back from on resume). */
+  runDir?: string;
+  /** Show a progress bar (default true). */
+  progress?: boolean;
+}
+
+/**
+ * Scores (`split.count * labels.length`) of the model in `teacherDir` on every image of `split`.
+ * Throws when the teacher's labels or feature inputs differ from the student's.
+ */
+export async function teacherScores(
+  teacherDir: string,
+  split: PreparedSplit,
+  options: TeacherScoresOptions,
+): Promise<Float32Array> {
+  const { model, metadata } = await loadModelDir(teacherDir);
+  try {
+    if (metadata.labels.join() !== options.labels.join()) {
+      throw new Error(
+        `teacher ${teacherDir} predicts [${metadata.labels}], the run trains [${options.labels}]`,
+      );
+    }
+    const teacherFeatures = metadata.features.map((f) => f.name);
+    if (teacherFeatures.join() !== options.features.join()) {
+      throw new Error(
+        `teacher ${teacherDir} takes features [${teacherFeatures}], the run [${options.features}]`,
+      );
+    }
+    const info: TeacherScoresInfo = {
+      teacher: resolve(teacherDir),
+      exportedAt: metadata.exportedAt,
+      tta: options.tta,
+      split: split.split,
+      count: split.count,
+      labels: options.labels,
+    };
+    const cached = options.runDir ? await readCache(options.runDir, info) : undefined;
+    if (cached) return cached;
+    const { data } = toTrainData(split, {
+      classes: options.labels.length,
+      features: options.features,
+      labelSmoothing: 0,
+    });
+    const bar = options.progress === false
+      ? undefined
+      : new ProgressBar({ total: split.count, label: `teacher (${options.tta})`, unit: "img" });
+    const scale = metadata.input.scale ?? PIXEL_SCALE;
+    const scores = predictScores(model, data, scale, 256, options.tta, (done) => bar?.update(done));
+    bar?.done();
+    if (options.runDir) await writeCache(options.runDir, info, scores);
+    return scores;
+  } finally {
+    model.dispose();
+  }
+}
+
+async function readCache(
+  runDir: string,
+  info: TeacherScoresInfo,
+): Promise<Float32Array | undefined> {
+  try {
+    const stored = await Deno.readTextFile(join(runDir, TEACHER_SCORES_INFO_FILE));
+    if (stored.trim() !== JSON.stringify(info)) return undefined;
+    const bytes = await Deno.readFile(join(runDir, TEACHER_SCORES_FILE));
+    const scores = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    return scores.length === info.count * info.labels.length ? scores.slice() : undefined;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+async function writeCache(
+  runDir: string,
+  info: TeacherScoresInfo,
+  scores: Float32Array,
+): Promise<void> {
+  await Deno.mkdir(runDir, { recursive: true });
+  await Deno.writeFile(
+    join(runDir, TEACHER_SCORES_FILE),
+    new Uint8Array(scores.buffer, scores.byteOffset, scores.byteLength),
+  );
+  await Deno.writeTextFile(join(runDir, TEACHER_SCORES_INFO_FILE), JSON.stringify(info) + "\n");
+}
