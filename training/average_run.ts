@@ -13,9 +13,9 @@ import { loadLayersModelDir } from "../src/model/io.ts";
 import { useWasmBackend } from "../src/engine/backend.ts";
 import { ProgressBar } from "../src/cli/progress.ts";
 import type { TrainConfig } from "./config.ts";
-import { readRunConfig, readRunHistory } from "./run_folder.ts";
+import { exportFromRun, readRunConfig, readRunHistory } from "./run_folder.ts";
 import { limitSplit, toTrainData } from "./dataset.ts";
-import { exportModel, type ExportResult } from "./export.ts";
+import type { ExportResult } from "./export.ts";
 import { epochFolderName, EPOCHS_DIR, PIXEL_SCALE } from "./run.ts";
 import { averageWeightLists, parseEpochSelection } from "./average_weights.ts";
 import { recalibrateBatchNorm } from "./recalibrate_bn.ts";
@@ -96,23 +96,12 @@ export async function averageRun(options: AverageRunOptions): Promise<ExportResu
     });
     bar?.done();
 
-    const val = await readPreparedSplit(config.data, config.validationSplit);
-    const { data } = toTrainData(val, {
-      classes: manifest.labels.length,
-      features: [],
-      labelSmoothing: 0,
-    });
-    return await exportModel(model, {
-      dir: options.to,
+    return await exportFromRun(model, {
+      run: options.run,
       config,
-      labels: manifest.labels,
-      val: data,
-      valName: config.validationSplit,
-      features: [],
-      dataSha256: manifest.source.sha256,
+      to: options.to,
       epochs: Math.max(...options.epochs),
       averagedEpochs: options.epochs,
-      runDir: options.run,
     });
   } finally {
     models.forEach((m) => m.dispose());

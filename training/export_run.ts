@@ -7,13 +7,10 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { readManifest, readPreparedSplit } from "../src/data/cache.ts";
 import { loadLayersModelDir } from "../src/model/io.ts";
 import { useWasmBackend } from "../src/engine/backend.ts";
 import type { TrainConfig } from "./config.ts";
-import { readRunConfig, readRunHistory } from "./run_folder.ts";
-import { toTrainData } from "./dataset.ts";
-import { exportModel } from "./export.ts";
+import { exportFromRun, readRunConfig, readRunHistory } from "./run_folder.ts";
 import type { EpochRecord } from "./history.ts";
 
 const HELP = `deno task export --run DIR --to DIR [--latest] [--quantization uint8|float16|none]`;
@@ -41,27 +38,7 @@ async function main(args: string[]): Promise<number> {
   const epochs = values.latest ? history.length : await bestEpoch(values.run, history);
   await useWasmBackend();
   const model = await loadLayersModelDir(join(values.run, values.latest ? "checkpoint" : "best"));
-  const manifest = await readManifest(config.data);
-  if (config.features.length) {
-    throw new Error("exporting feature models needs the training feature statistics; use train");
-  }
-  const val = await readPreparedSplit(config.data, config.validationSplit);
-  const { data } = toTrainData(val, {
-    classes: manifest.labels.length,
-    features: [],
-    labelSmoothing: 0,
-  });
-  const result = await exportModel(model, {
-    dir: values.to,
-    config,
-    labels: manifest.labels,
-    val: data,
-    valName: config.validationSplit,
-    features: [],
-    dataSha256: manifest.source.sha256,
-    epochs,
-    runDir: values.run,
-  });
+  const result = await exportFromRun(model, { run: values.run, config, to: values.to, epochs });
   console.log(
     `exported ${values.run} (epoch ${epochs} of ${history.length}) to ${values.to}: ${
       (result.sizeBytes / 1024).toFixed(0)

@@ -1,11 +1,16 @@
 /**
- * Reading a finished or running training run's folder: its resolved config and its history.
+ * A finished or running training run's folder: reading its resolved config and history, and
+ * exporting weights taken from it (its best epoch, its latest, an average of its snapshots).
  *
  * @module
  */
+import type * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
+import { readManifest, readPreparedSplit } from "../src/data/cache.ts";
 import { defaultConfig, mergeConfig, type TrainConfig } from "./config.ts";
 import type { EpochRecord } from "./history.ts";
+import { toTrainData } from "./dataset.ts";
+import { exportModel, type ExportResult } from "./export.ts";
 
 /** The run's `config.json`, completed with defaults, with an optional quantization override. */
 export async function readRunConfig(
@@ -20,4 +25,52 @@ export async function readRunConfig(
 /** The run's `history.json`: one record per finished epoch. */
 export async function readRunHistory(runDir: string): Promise<EpochRecord[]> {
   return JSON.parse(await Deno.readTextFile(join(runDir, "history.json"))) as EpochRecord[];
+}
+
+/** Where the weights of {@link exportFromRun} come from, as its `fer-model.json` records it. */
+export interface RunExportOptions {
+  /** The run folder. */
+  run: string;
+  /** The run's config (see {@link readRunConfig}). */
+  config: TrainConfig;
+  /** Model folder to write. */
+  to: string;
+  /** The last epoch the weights saw. */
+  epochs: number;
+  /** The epochs averaged into the weights, if they are an average. */
+  averagedEpochs?: number[];
+}
+
+/**
+ * Exports `model`, trained in a run, like `deno task train` does at the end: quantized, evaluated
+ * float and quantized on the run's validation split, with the run's curves. Image-only models only:
+ * feature models need the training feature statistics that only `train` has.
+ */
+export async function exportFromRun(
+  model: tf.LayersModel,
+  options: RunExportOptions,
+): Promise<ExportResult> {
+  const { config } = options;
+  if (config.features.length) {
+    throw new Error("exporting feature models needs the training feature statistics; use train");
+  }
+  const manifest = await readManifest(config.data);
+  const val = await readPreparedSplit(config.data, config.validationSplit);
+  const { data } = toTrainData(val, {
+    classes: manifest.labels.length,
+    features: [],
+    labelSmoothing: 0,
+  });
+  return await exportModel(model, {
+    dir: options.to,
+    config,
+    labels: manifest.labels,
+    val: data,
+    valName: config.validationSplit,
+    features: [],
+    dataSha256: manifest.source.sha256,
+    epochs: options.epochs,
+    averagedEpochs: options.averagedEpochs,
+    runDir: options.run,
+  });
 }

@@ -3,15 +3,13 @@ import { join } from "node:path";
 import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../assert.ts";
 import { writeManifest, writePreparedSplit } from "../../src/data/cache.ts";
 import { readModelMetadata } from "../../src/model/io.ts";
-import { installWasmTrainingKernels, useWasmBackend } from "../../src/engine/mod.ts";
-import { defaultConfig, mergeConfig } from "../../training/config.ts";
 import { toTrainData } from "../../training/dataset.ts";
-import { buildModel } from "../../training/models/mod.ts";
 import { EPOCHS_DIR, PIXEL_SCALE, runTraining } from "../../training/run.ts";
 import { averageWeightLists, parseEpochSelection } from "../../training/average_weights.ts";
 import { recalibrateBatchNorm } from "../../training/recalibrate_bn.ts";
 import { averageRun } from "../../training/average_run.ts";
 import { syntheticSplit } from "./synthetic.ts";
+import { tinyDefaultModel, tinyTrainConfig, useWasmTraining } from "./tiny_training.ts";
 
 const LABELS = ["a", "b", "c"];
 
@@ -39,14 +37,7 @@ Deno.test("parseEpochSelection reads ranges and lists, and rejects nonsense", as
 
 Deno.test("recalibrated batch-norm statistics equal the full-set moments of each layer's input", async () => {
   await tf.setBackend("cpu");
-  const model = buildModel("default", {
-    classes: 3,
-    batchNormConv: true,
-    batchNormDense: true,
-    keepProb: 1,
-    width: 0.25,
-    seed: 11,
-  });
+  const model = tinyDefaultModel(3, 11);
   const norms = model.layers.filter((l) => l.getClassName() === "BatchNormalization");
   // Wrong statistics everywhere, as after averaging weights.
   for (const layer of norms) {
@@ -95,9 +86,7 @@ Deno.test("recalibrated batch-norm statistics equal the full-set moments of each
 });
 
 Deno.test("average: --keep-epochs snapshots -> averaged, recalibrated, exported model", async () => {
-  await useWasmBackend();
-  await tf.setBackend("wasm");
-  installWasmTrainingKernels();
+  await useWasmTraining();
   const dir = await Deno.makeTempDir();
   try {
     const dataDir = join(dir, "prepared");
@@ -117,18 +106,7 @@ Deno.test("average: --keep-epochs snapshots -> averaged, recalibrated, exported 
       source: { path: "synthetic", bytes: 0, sha256: "abc" },
       options: {},
     });
-    const config = mergeConfig(defaultConfig("default"), {
-      data: dataDir,
-      width: 0.25,
-      epochs: 3,
-      batchSize: 16,
-      learningRate: 0.01,
-      warmupEpochs: 0,
-      schedule: "constant",
-      keepProb: 1,
-      labelSmoothing: 0,
-      quantization: "float16",
-    });
+    const config = tinyTrainConfig({ data: dataDir, quantization: "float16" });
     const runDir = join(dir, "run");
     const result = await runTraining(config, {
       train,

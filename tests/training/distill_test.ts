@@ -1,22 +1,14 @@
-import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../assert.ts";
-import { defaultConfig, mergeConfig } from "../../training/config.ts";
 import { mixTargets, toTrainData } from "../../training/dataset.ts";
 import { TEACHER_SCORES_FILE, teacherScores } from "../../training/distill.ts";
 import { predictScores } from "../../training/predict_batches.ts";
 import { PIXEL_SCALE, runTraining } from "../../training/run.ts";
 import { loadModelDir } from "../../src/model/io.ts";
 import { FER_EMOTIONS } from "../../src/labels.ts";
-import { installWasmTrainingKernels, useWasmBackend } from "../../src/engine/mod.ts";
 import { writeTinyModelDir } from "../classifier/tiny_model.ts";
 import { syntheticSplit } from "./synthetic.ts";
-
-async function wasm(): Promise<void> {
-  await useWasmBackend();
-  await tf.setBackend("wasm");
-  installWasmTrainingKernels();
-}
+import { tinyTrainConfig, useWasmTraining } from "./tiny_training.ts";
 
 Deno.test("mixTargets blends element-wise and refuses scores of another size", async () => {
   const mixed = mixTargets(Float32Array.of(1, 0, 0), Float32Array.of(0.2, 0.6, 0.2), 0.25);
@@ -43,7 +35,7 @@ Deno.test("toTrainData mixes a teacher into smoothed targets and keeps the datas
 });
 
 Deno.test("teacherScores averages the teacher's views, caches them per run, and checks labels", async () => {
-  await wasm();
+  await useWasmTraining();
   const teacherDir = await writeTinyModelDir();
   const runDir = await Deno.makeTempDir({ prefix: "fer-distill-" });
   try {
@@ -87,24 +79,14 @@ Deno.test("teacherScores averages the teacher's views, caches them per run, and 
 });
 
 Deno.test("a student trained on the teacher alone learns the teacher's answers, not the labels", async () => {
-  await wasm();
+  await useWasmTraining();
   const train = syntheticSplit("Training", 48, 3, 1);
   const val = syntheticSplit("PublicTest", 24, 3, 2);
   // The teacher always names the next class after the true one; a student that ignored it would
   // follow it on no image, one that learnt nothing on about a third.
   const shifted = new Float32Array(train.count * 3);
   for (let i = 0; i < train.count; i++) shifted[i * 3 + (train.labels[i] + 1) % 3] = 1;
-  const config = mergeConfig(defaultConfig("default"), {
-    width: 0.25,
-    epochs: 5,
-    batchSize: 16,
-    learningRate: 0.01,
-    warmupEpochs: 0,
-    schedule: "constant",
-    keepProb: 1,
-    labelSmoothing: 0,
-    teacherWeight: 1,
-  });
+  const config = tinyTrainConfig({ epochs: 5, teacherWeight: 1 });
   const result = await runTraining(config, {
     train,
     val,

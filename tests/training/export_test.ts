@@ -7,8 +7,8 @@ import { defaultConfig, mergeConfig } from "../../training/config.ts";
 import { toTrainData } from "../../training/dataset.ts";
 import { exportModel } from "../../training/export.ts";
 import { evaluateModelDir } from "../../training/evaluate.ts";
-import { buildModel } from "../../training/models/mod.ts";
 import { syntheticSplit } from "./synthetic.ts";
+import { tinyDefaultModel } from "./tiny_training.ts";
 
 const LABELS = ["a", "b", "c"];
 
@@ -17,14 +17,7 @@ Deno.test("export writes a quantized model whose evaluation matches the export's
   const dir = await Deno.makeTempDir();
   try {
     const config = mergeConfig(defaultConfig("default"), { width: 0.25 });
-    const model = buildModel("default", {
-      classes: 3,
-      batchNormConv: true,
-      batchNormDense: true,
-      keepProb: 1,
-      width: 0.25,
-      seed: 5,
-    });
+    const model = tinyDefaultModel(3, 5);
     const val = syntheticSplit("PublicTest", 30, 3, 9);
     const { data } = toTrainData(val, { classes: 3, features: [], labelSmoothing: 0 });
     const modelDir = join(dir, "model");
@@ -85,14 +78,7 @@ Deno.test("a failed export leaves the previous model folder untouched", async ()
   try {
     const marker = join(dir, "model.json");
     await Deno.writeTextFile(marker, "previous model");
-    const model = buildModel("default", {
-      classes: 3,
-      batchNormConv: true,
-      batchNormDense: true,
-      keepProb: 1,
-      width: 0.25,
-      seed: 6,
-    });
+    const model = tinyDefaultModel(3, 6);
     const { data } = toTrainData(syntheticSplit("PublicTest", 12, 3, 1), {
       classes: 3,
       features: [],
