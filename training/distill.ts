@@ -9,7 +9,7 @@
  */
 import { join, resolve } from "node:path";
 import type { PreparedSplit } from "../src/data/cache.ts";
-import { loadModelDir } from "../src/model/io.ts";
+import { loadLayersModelDir, readModelMetadata } from "../src/model/io.ts";
 import { ProgressBar } from "../src/cli/progress.ts";
 import { toTrainData } from "./dataset.ts";
 import { predictScores, type Tta } from "./predict_batches.ts";
@@ -53,45 +53,48 @@ export async function teacherScores(
   split: PreparedSplit,
   options: TeacherScoresOptions,
 ): Promise<Float32Array> {
-  const { model, metadata } = await loadModelDir(teacherDir);
+  // Metadata first: a resumed run finds its cached scores without loading the teacher's weights.
+  const metadata = await readModelMetadata(teacherDir);
+  if (metadata.labels.join() !== options.labels.join()) {
+    throw new Error(
+      `teacher ${teacherDir} predicts [${metadata.labels}], the run trains [${options.labels}]`,
+    );
+  }
+  const teacherFeatures = metadata.features.map((f) => f.name);
+  if (teacherFeatures.join() !== options.features.join()) {
+    throw new Error(
+      `teacher ${teacherDir} takes features [${teacherFeatures}], the run [${options.features}]`,
+    );
+  }
+  const info: TeacherScoresInfo = {
+    teacher: resolve(teacherDir),
+    exportedAt: metadata.exportedAt,
+    tta: options.tta,
+    split: split.split,
+    count: split.count,
+    labels: options.labels,
+  };
+  const cached = options.runDir ? await readCache(options.runDir, info) : undefined;
+  if (cached) return cached;
+  const { data } = toTrainData(split, {
+    classes: options.labels.length,
+    features: options.features,
+    labelSmoothing: 0,
+  });
+  const bar = options.progress === false
+    ? undefined
+    : new ProgressBar({ total: split.count, label: `teacher (${options.tta})`, unit: "img" });
+  const scale = metadata.input.scale ?? PIXEL_SCALE;
+  const model = await loadLayersModelDir(teacherDir);
+  let scores: Float32Array;
   try {
-    if (metadata.labels.join() !== options.labels.join()) {
-      throw new Error(
-        `teacher ${teacherDir} predicts [${metadata.labels}], the run trains [${options.labels}]`,
-      );
-    }
-    const teacherFeatures = metadata.features.map((f) => f.name);
-    if (teacherFeatures.join() !== options.features.join()) {
-      throw new Error(
-        `teacher ${teacherDir} takes features [${teacherFeatures}], the run [${options.features}]`,
-      );
-    }
-    const info: TeacherScoresInfo = {
-      teacher: resolve(teacherDir),
-      exportedAt: metadata.exportedAt,
-      tta: options.tta,
-      split: split.split,
-      count: split.count,
-      labels: options.labels,
-    };
-    const cached = options.runDir ? await readCache(options.runDir, info) : undefined;
-    if (cached) return cached;
-    const { data } = toTrainData(split, {
-      classes: options.labels.length,
-      features: options.features,
-      labelSmoothing: 0,
-    });
-    const bar = options.progress === false
-      ? undefined
-      : new ProgressBar({ total: split.count, label: `teacher (${options.tta})`, unit: "img" });
-    const scale = metadata.input.scale ?? PIXEL_SCALE;
-    const scores = predictScores(model, data, scale, 256, options.tta, (done) => bar?.update(done));
-    bar?.done();
-    if (options.runDir) await writeCache(options.runDir, info, scores);
-    return scores;
+    scores = predictScores(model, data, scale, 256, options.tta, (done) => bar?.update(done));
   } finally {
     model.dispose();
   }
+  bar?.done();
+  if (options.runDir) await writeCache(options.runDir, info, scores);
+  return scores;
 }
 
 async function readCache(
