@@ -26,6 +26,7 @@ const FLAGS = {
   "warmup-epochs": ["warmupEpochs", "number"],
   "restart-at": ["restartEpoch", "number"],
   "teacher": ["teacher", "string"],
+  "init-from": ["initFrom", "string"],
   "teacher-weight": ["teacherWeight", "number"],
   "teacher-tta": ["teacherTta", "string"],
   "epochs": ["epochs", "number"],

@@ -85,6 +85,11 @@ export interface TrainConfig {
    * images are mixed into the targets. Absent = plain labels.
    */
   teacher?: string;
+  /**
+   * An exported model folder whose weights start the run instead of random initialisation (same
+   * architecture required). Absent = random. A resumed run takes its checkpoint instead.
+   */
+  initFrom?: string;
   /** Share of the teacher's scores in each target, in [0, 1]. */
   teacherWeight: number;
   /** Test-time augmentation the teacher's scores are computed with. */

@@ -21,6 +21,7 @@ import { buildModel } from "./models/mod.ts";
 import { curvesSvg } from "./charts.ts";
 import { evaluateModel } from "./predict_batches.ts";
 import { DataParallelTrainer } from "../src/engine/data_parallel.ts";
+import { initWeightsFrom } from "./init_weights.ts";
 
 /** Inputs of {@link runTraining}. */
 export interface RunOptions {
@@ -141,6 +142,10 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
       history = (await readHistory(runDir)).filter((h) => h.epoch <= state.epoch);
       console.error(`resumed ${runDir} at epoch ${state.epoch + 1}, batch ${state.batchInEpoch}`);
     }
+  }
+  if (config.initFrom && state.step === 0) {
+    await initWeightsFrom(model, config.initFrom);
+    console.error(`initial weights from ${config.initFrom}`);
   }
   const bestWeights = { weights: undefined as tf.Tensor[] | undefined };
   const trainer = options.workers === 2

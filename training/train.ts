@@ -27,6 +27,7 @@ const HELP = `deno task train [flags]
   --optimizer-param X --schedule exponential|step|cosine|plateau|constant --lr-decay X
   --decay-step N --warmup-epochs N --label-smoothing X --keep-prob X --patience N
   --restart-at N          cosine warm restart: from epoch N the rate starts again at --lr
+  --init-from DIR         start from an exported model's weights (same architecture)
   --teacher DIR           distil from an exported model: its scores on Training join the targets
   --teacher-weight X      share of the teacher's scores in each target (default 0.5)
   --teacher-tta MODE      none | flip | tencrop views the teacher averages (default flip)
