@@ -82,7 +82,8 @@ export interface TrainConfig {
   seed: number;
   /**
    * Knowledge distillation: a model folder whose (test-time augmented) scores on the Training
-   * images are mixed into the targets. Absent = plain labels.
+   * images are mixed into the targets, or several separated by commas whose scores are averaged
+   * (an ensemble teacher). Absent = plain labels.
    */
   teacher?: string;
   /**

@@ -11,6 +11,7 @@ import { join, resolve } from "node:path";
 import type { PreparedSplit } from "../src/data/cache.ts";
 import { loadLayersModelDir, readModelMetadata } from "../src/model/io.ts";
 import { ProgressBar } from "../src/cli/progress.ts";
+import type { FerModelMetadata } from "../src/model/metadata.ts";
 import { toTrainData } from "./dataset.ts";
 import { predictScores, type Tta } from "./predict_batches.ts";
 import { PIXEL_SCALE } from "./run.ts";
@@ -45,30 +46,24 @@ export interface TeacherScoresOptions {
 }
 
 /**
- * Scores (`split.count * labels.length`) of the model in `teacherDir` on every image of `split`.
- * Throws when the teacher's labels or feature inputs differ from the student's.
+ * Scores (`split.count * labels.length`) on every image of `split` of the model in `teacherDirs`,
+ * or of the mean of several models (an ensemble teacher: `--teacher A,B`). Throws when a teacher's
+ * labels or feature inputs differ from the student's.
  */
 export async function teacherScores(
-  teacherDir: string,
+  teacherDirs: string | readonly string[],
   split: PreparedSplit,
   options: TeacherScoresOptions,
 ): Promise<Float32Array> {
-  // Metadata first: a resumed run finds its cached scores without loading the teacher's weights.
-  const metadata = await readModelMetadata(teacherDir);
-  if (metadata.labels.join() !== options.labels.join()) {
-    throw new Error(
-      `teacher ${teacherDir} predicts [${metadata.labels}], the run trains [${options.labels}]`,
-    );
-  }
-  const teacherFeatures = metadata.features.map((f) => f.name);
-  if (teacherFeatures.join() !== options.features.join()) {
-    throw new Error(
-      `teacher ${teacherDir} takes features [${teacherFeatures}], the run [${options.features}]`,
-    );
-  }
+  const dirs = typeof teacherDirs === "string" ? [teacherDirs] : [...teacherDirs];
+  if (!dirs.length) throw new Error("teacherScores needs at least one teacher folder");
+  // Metadata first: a resumed run finds its cached scores without loading the teachers' weights.
+  const metadata = await Promise.all(dirs.map(readModelMetadata));
+  metadata.forEach((meta, i) => checkTeacher(dirs[i], meta, options));
   const info: TeacherScoresInfo = {
-    teacher: resolve(teacherDir),
-    exportedAt: metadata.exportedAt,
+    // One teacher keeps the single-path form, so caches written before ensembles stay valid.
+    teacher: dirs.map((dir) => resolve(dir)).join(","),
+    exportedAt: metadata.map((meta) => meta.exportedAt).join(","),
     tta: options.tta,
     split: split.split,
     count: split.count,
@@ -81,20 +76,46 @@ export async function teacherScores(
     features: options.features,
     labelSmoothing: 0,
   });
-  const bar = options.progress === false
-    ? undefined
-    : new ProgressBar({ total: split.count, label: `teacher (${options.tta})`, unit: "img" });
-  const scale = metadata.input.scale ?? PIXEL_SCALE;
-  const model = await loadLayersModelDir(teacherDir);
-  let scores: Float32Array;
-  try {
-    scores = predictScores(model, data, scale, 256, options.tta, (done) => bar?.update(done));
-  } finally {
-    model.dispose();
+  const bar = options.progress === false ? undefined : new ProgressBar({
+    total: split.count * dirs.length,
+    label: `teacher${dirs.length > 1 ? `s x${dirs.length}` : ""} (${options.tta})`,
+    unit: "img",
+  });
+  const scores = new Float32Array(split.count * options.labels.length);
+  for (const [i, dir] of dirs.entries()) {
+    const scale = metadata[i].input.scale ?? PIXEL_SCALE;
+    const model = await loadLayersModelDir(dir);
+    try {
+      const own = predictScores(
+        model,
+        data,
+        scale,
+        256,
+        options.tta,
+        (done) => bar?.update(i * split.count + done),
+      );
+      for (let k = 0; k < scores.length; k++) scores[k] += own[k] / dirs.length;
+    } finally {
+      model.dispose();
+    }
   }
   bar?.done();
   if (options.runDir) await writeCache(options.runDir, info, scores);
   return scores;
+}
+
+function checkTeacher(dir: string, metadata: FerModelMetadata, options: TeacherScoresOptions) {
+  if (metadata.labels.join() !== options.labels.join()) {
+    throw new Error(
+      `teacher ${dir} predicts [${metadata.labels}], the run trains [${options.labels}]`,
+    );
+  }
+  const teacherFeatures = metadata.features.map((f) => f.name);
+  if (teacherFeatures.join() !== options.features.join()) {
+    throw new Error(
+      `teacher ${dir} takes features [${teacherFeatures}], the run [${options.features}]`,
+    );
+  }
 }
 
 async function readCache(

@@ -28,7 +28,7 @@ const HELP = `deno task train [flags]
   --decay-step N --warmup-epochs N --label-smoothing X --keep-prob X --patience N
   --restart-at N          cosine warm restart: from epoch N the rate starts again at --lr
   --init-from DIR         start from an exported model's weights (same architecture)
-  --teacher DIR           distil from an exported model: its scores on Training join the targets
+  --teacher DIR[,DIR]     distil from exported models: their (mean) scores on Training join the targets
   --teacher-weight X      share of the teacher's scores in each target (default 0.5)
   --teacher-tta MODE      none | flip | tencrop views the teacher averages (default flip)
   --features landmarks,hog|hogWindows  --bn-conv/--no-bn-conv  --bn-dense/--no-bn-dense
@@ -89,7 +89,7 @@ async function main(args: string[]): Promise<number> {
     if (softTargets) softTargets = { train: a.targets!, val: b.targets! };
   }
   const teacher = config.teacher
-    ? await teacherScores(config.teacher, train, {
+    ? await teacherScores(config.teacher.split(","), train, {
       labels,
       features: config.features,
       tta: config.teacherTta,

@@ -4,9 +4,9 @@ import { mixTargets, toTrainData } from "../../training/dataset.ts";
 import { TEACHER_SCORES_FILE, teacherScores } from "../../training/distill.ts";
 import { predictScores } from "../../training/predict_batches.ts";
 import { PIXEL_SCALE, runTraining } from "../../training/run.ts";
-import { loadModelDir } from "../../src/model/io.ts";
+import { loadModelDir, saveModelDir } from "../../src/model/io.ts";
 import { FER_EMOTIONS } from "../../src/labels.ts";
-import { writeTinyModelDir } from "../classifier/tiny_model.ts";
+import { tinyMetadata, writeTinyModelDir } from "../classifier/tiny_model.ts";
 import { syntheticSplit } from "./synthetic.ts";
 import { tinyTrainConfig, useWasmTraining } from "./tiny_training.ts";
 
@@ -75,6 +75,33 @@ Deno.test("teacherScores averages the teacher's views, caches them per run, and 
   } finally {
     await Deno.remove(teacherDir, { recursive: true });
     await Deno.remove(runDir, { recursive: true });
+  }
+});
+
+Deno.test("an ensemble teacher gives the mean of its members' scores and its own cache", async () => {
+  await useWasmTraining();
+  const first = await writeTinyModelDir();
+  // A second, different teacher: the first with its output layer's kernel doubled.
+  const { model } = await loadModelDir(first);
+  const second = await Deno.makeTempDir({ prefix: "fer-distill-second-" });
+  const runDir = await Deno.makeTempDir({ prefix: "fer-distill-ensemble-" });
+  try {
+    model.setWeights(model.getWeights().map((w, i, all) => (i === all.length - 2 ? w.mul(2) : w)));
+    await saveModelDir(model, second, "none", tinyMetadata());
+    const split = syntheticSplit("Training", 12, 7, 9);
+    const options = { labels: [...FER_EMOTIONS], features: [], tta: "flip" as const };
+    const quiet = { ...options, progress: false };
+    const a = await teacherScores(first, split, quiet);
+    const b = await teacherScores([second], split, quiet);
+    assertOk(a.some((v, i) => Math.abs(v - b[i]) > 1e-4), "the two teachers agree exactly");
+    const both = await teacherScores([first, second], split, { ...quiet, runDir });
+    for (let i = 0; i < both.length; i++) assertAlmostEquals(both[i], (a[i] + b[i]) / 2, 1e-6);
+    // The ensemble's cache is not the single teacher's.
+    const single = await teacherScores(first, split, { ...quiet, runDir });
+    for (let i = 0; i < single.length; i++) assertAlmostEquals(single[i], a[i], 1e-6);
+  } finally {
+    model.dispose();
+    for (const dir of [first, second, runDir]) await Deno.remove(dir, { recursive: true });
   }
 });
 
