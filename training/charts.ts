@@ -122,9 +122,11 @@ export function confusionSvg(report: ClassificationReport, title = "Confusion ma
       `<text x="${left - 6}" y="${top + r * cell + cell / 2 + 4}" text-anchor="end">${
         escape(label)
       }</text>`,
-      `<text x="${left + r * cell + cell / 2}" y="${top - 8}" text-anchor="middle">${
-        escape(label.slice(0, 7))
-      }</text>`,
+      // Column headers share a cell's width: longer names ("surprise", "happiness") get a smaller
+      // font instead of being cut.
+      `<text x="${left + r * cell + cell / 2}" y="${top - 8}" text-anchor="middle"${
+        label.length > 7 ? ' font-size="10"' : ""
+      }>${escape(label)}</text>`,
     );
     row.forEach((v, c) => {
       const share = v / total;
