@@ -2,7 +2,8 @@
  * `POST /api/classify`: a batch of pre-cropped 48x48 grayscale faces (the camera page's crops) in,
  * scores per face out. Bodies: `application/octet-stream` with the faces' 2304 bytes back to back
  * (compact; the count follows from the length), or JSON `{ "faces": [...] }` where each face is a
- * base64 string of its 2304 bytes or an array of 2304 integers 0..255.
+ * base64 string of its 2304 bytes or an array of 2304 integers 0..255. `?tta=flip` averages each
+ * face with its mirror image.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import { limitBody } from "../src/server/body_limit.ts";
 import { mediaType } from "../src/server/upload.ts";
 import { splitFaces } from "../src/classifier/preprocess.ts";
 import { roundFaceScores } from "../src/classifier/postprocess.ts";
+import { parseTtaQuery } from "../src/server/tta_query.ts";
 
 /** Decodes one JSON face (base64 string or byte array) to its bytes. */
 function jsonFace(value: unknown, index: number, faceBytes: number): Uint8Array {
@@ -86,6 +88,7 @@ async function readBinaryFaces(req: Request, faceBytes: number): Promise<Uint8Ar
 export function classifyRoutes(deps: AppDeps): Hono {
   const { faceBytes } = deps.classifier;
   return new Hono().post("/classify", limitBody(deps.limits.maxBodyBytes), async (c) => {
+    const tta = parseTtaQuery(c.req.query("tta"));
     const type = mediaType(c.req.header("content-type"));
     let faces: Uint8Array[];
     if (type === "application/json") {
@@ -101,10 +104,11 @@ export function classifyRoutes(deps: AppDeps): Hono {
     }
     checkCount(faces.length, deps.limits.maxClassifyFaces);
     const started = performance.now();
-    const results = await deps.classifier.classify(faces);
+    const results = await deps.classifier.classify(faces, { tta });
     const classify = Math.round((performance.now() - started) * 100) / 100;
     return c.json({
       faces: results.map((face) => roundFaceScores(face)),
+      tta,
       model: { name: deps.model.name, version: deps.model.version },
       timingsMs: { classify },
     });

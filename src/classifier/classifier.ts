@@ -10,8 +10,15 @@ import type { FerModelMetadata } from "../model/metadata.ts";
 import { faceByteLength, packFaceInput } from "./preprocess.ts";
 import { type FaceScores, toFaceScores } from "./postprocess.ts";
 import { compileInference, type InferencePlan } from "./fold.ts";
+import { averageViews, type ClassifyTta, mirrorFace, viewsPerFace } from "./views.ts";
 
 export type { FaceScores } from "./postprocess.ts";
+
+/** Options of {@link FaceClassifier.classify}. */
+export interface ClassifyOptions {
+  /** Test-time views per face (default `none`; `flip` doubles the cost, see `views.ts`). */
+  tta?: ClassifyTta;
+}
 
 /** What the HTTP layer and the CLI need from a classifier; tests substitute fakes. */
 export interface FaceClassifier {
@@ -20,7 +27,7 @@ export interface FaceClassifier {
   /** Bytes one face crop must have (2304 for 48x48 grayscale). */
   readonly faceBytes: number;
   /** Scores for each face, in input order. Throws `RangeError` for a face of the wrong size. */
-  classify(faces: readonly Uint8Array[]): Promise<FaceScores[]>;
+  classify(faces: readonly Uint8Array[], options?: ClassifyOptions): Promise<FaceScores[]>;
 }
 
 /** Checks that `model` and `metadata` agree, so a mismatched folder fails at start-up, not per request. */
@@ -75,18 +82,32 @@ export class FerClassifier implements FaceClassifier {
     this.inference = this.#plan ? "folded" : "layers";
   }
 
-  /** Classifies `faces` in one batch; returns `[]` for no faces. */
-  async classify(faces: readonly Uint8Array[]): Promise<FaceScores[]> {
+  /**
+   * Classifies `faces` in one batch (with `tta: "flip"`, the faces and their mirror images in one
+   * batch of twice the size); returns `[]` for no faces.
+   */
+  async classify(
+    faces: readonly Uint8Array[],
+    options: ClassifyOptions = {},
+  ): Promise<FaceScores[]> {
     if (faces.length === 0) return [];
     const { width, height, channels } = this.metadata.input;
-    const values = packFaceInput(faces, this.metadata.input);
+    const views = viewsPerFace(options.tta ?? "none");
+    // The originals come first, so a face of the wrong size is reported under its own index.
+    const values = packFaceInput(
+      views === 1 ? faces : [...faces, ...faces.map((f) => mirrorFace(f, this.metadata.input))],
+      this.metadata.input,
+    );
     const output = tf.tidy(() => {
-      const x = tf.tensor4d(values, [faces.length, height, width, channels]);
+      const x = tf.tensor4d(values, [faces.length * views, height, width, channels]);
       return this.#plan ? this.#plan.run(x) : this.#model.predict(x) as tf.Tensor;
     });
     try {
       const probabilities = await output.data();
-      return toFaceScores(probabilities, faces.length, this.labels);
+      const averaged = views === 1
+        ? probabilities
+        : averageViews(probabilities, faces.length, this.labels.length, views);
+      return toFaceScores(averaged, faces.length, this.labels);
     } finally {
       output.dispose();
     }

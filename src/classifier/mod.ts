@@ -3,7 +3,14 @@
  *
  * @module
  */
-export { type FaceClassifier, FerClassifier } from "./classifier.ts";
+export { type ClassifyOptions, type FaceClassifier, FerClassifier } from "./classifier.ts";
+export {
+  averageViews,
+  CLASSIFY_TTA_MODES,
+  type ClassifyTta,
+  mirrorFace,
+  viewsPerFace,
+} from "./views.ts";
 export { type FaceScores, roundFaceScores, toFaceScores } from "./postprocess.ts";
 export { faceByteLength, packFaceInput, splitFaces } from "./preprocess.ts";
 export { loadClassifier, type LoadClassifierOptions, modelVersion } from "./load.ts";

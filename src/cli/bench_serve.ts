@@ -253,11 +253,17 @@ async function main(): Promise<void> {
       fold: false,
       warmUpBatches: [32],
     });
-    const times = { folded: [] as number[], layers: [] as number[] };
+    // ... and through the folded plan with the opt-in flip views (?tta=flip), twice the work.
+    const times = { folded: [] as number[], layers: [] as number[], flip: [] as number[] };
+    const variants = [
+      ["folded", () => deps.classifier.classify(batch)],
+      ["layers", () => plain.classify(batch)],
+      ["flip", () => deps.classifier.classify(batch, { tta: "flip" })],
+    ] as const;
     for (let k = 0; k < 10; k++) {
-      for (const [name, c] of [["folded", deps.classifier], ["layers", plain]] as const) {
+      for (const [name, run] of variants) {
         const t0 = performance.now();
-        await c.classify(batch);
+        await run();
         times[name].push(performance.now() - t0);
       }
     }
@@ -266,6 +272,7 @@ async function main(): Promise<void> {
     const one = summarize(single.latencies, single.wallMs);
     const foldedMs = percentile(times.folded, 0.5);
     const layersMs = percentile(times.layers, 0.5);
+    const flipMs = percentile(times.flip, 0.5);
     const perFace = rows[2].local.p50 / 32;
     console.log(formatTable(rows));
     console.log();
@@ -277,7 +284,8 @@ async function main(): Promise<void> {
     );
     console.log(
       `32-face batch: folded plan ${fmt(foldedMs)} ms vs model.predict ${fmt(layersMs)} ms ` +
-        `(${(layersMs / foldedMs).toFixed(2)}x)`,
+        `(${(layersMs / foldedMs).toFixed(2)}x); with ?tta=flip ${fmt(flipMs)} ms, ` +
+        `${(flipMs / 32).toFixed(2)} ms a face (${(flipMs / foldedMs).toFixed(2)}x one view)`,
     );
     console.log(
       `model ${deps.model.name}@${deps.model.version} (${deps.model.parameters} parameters, ` +

@@ -1,5 +1,5 @@
 /**
- * `deno task predict --image PATH [--image PATH ...] [--json] [--no-detect] [--model DIR]`: the
+ * `deno task predict --image PATH [--image PATH ...] [--json] [--no-detect] [--tta flip] [--model DIR]`: the
  * server's prediction pipeline in-process (wasm backend, same detector, crop and classifier), printing
  * each face's emotion, confidence and time.
  *
@@ -13,13 +13,17 @@ import { ImageInputError } from "../image/errors.ts";
 import { DEFAULT_MODEL_DIR } from "../server/config.ts";
 import { predictImage, type PredictResult } from "../server/predict_image.ts";
 import { displayName } from "../labels.ts";
+import { CLASSIFY_TTA_MODES, type ClassifyTta } from "../classifier/views.ts";
 
 const USAGE =
-  `usage: deno task predict --image PATH [--image PATH ...] [--json] [--no-detect] [--model DIR]
+  `usage: deno task predict --image PATH [--image PATH ...] [--json] [--no-detect] [--tta flip]
+                         [--model DIR]
 
   --image PATH   photo to analyse (JPEG, PNG or WebP); repeat for several
   --json         print the same JSON as POST /api/predict, one object per line
   --no-detect    the image is one pre-cropped face: classify it whole
+  --tta MODE     none (default) or flip: average each face with its mirror image (more accurate,
+                 twice the classify time)
   --model DIR    exported model folder (default models/default)`;
 
 /** One image's result as the text lines the CLI prints. */
@@ -53,6 +57,7 @@ async function main(args: string[]): Promise<number> {
         image: { type: "string", multiple: true },
         json: { type: "boolean", default: false },
         "no-detect": { type: "boolean", default: false },
+        tta: { type: "string", default: "none" },
         model: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -64,6 +69,11 @@ async function main(args: string[]): Promise<number> {
   if (values.help) {
     console.log(USAGE);
     return 0;
+  }
+  const tta = values.tta as ClassifyTta;
+  if (!CLASSIFY_TTA_MODES.includes(tta)) {
+    console.error(`--tta must be ${CLASSIFY_TTA_MODES.join(" or ")}, got "${tta}"\n\n${USAGE}`);
+    return 2;
   }
   const images = values.image ?? [];
   if (images.length === 0) {
@@ -100,6 +110,7 @@ async function main(args: string[]): Promise<number> {
       try {
         const result = await predictImage(bytes, { detector, classifier }, {
           detect: !values["no-detect"],
+          tta,
         });
         if (values.json) console.log(JSON.stringify({ file: path, ...result }));
         else console.log(formatResult(path, result).join("\n"));

@@ -11,6 +11,7 @@ import { toGrayscale } from "../image/gray.ts";
 import { resizeArea } from "../image/resize.ts";
 import type { FaceBox, FaceDetector } from "../detector/types.ts";
 import type { FaceClassifier, FaceScores } from "../classifier/classifier.ts";
+import type { ClassifyTta } from "../classifier/views.ts";
 import { roundFaceScores } from "../classifier/postprocess.ts";
 
 /** The models the pipeline runs. */
@@ -29,6 +30,8 @@ export interface PredictOptions {
   maxPixels?: number;
   /** The declared media type of `bytes`. */
   contentType?: string;
+  /** Test-time views per face (default `none`). */
+  tta?: ClassifyTta;
 }
 
 /** One face found and classified. */
@@ -55,6 +58,8 @@ export interface PredictResult {
   image: { width: number; height: number };
   /** Stage timings, rounded to 0.01 ms. */
   timingsMs: PredictTimings;
+  /** The test-time views each face was classified with. */
+  tta: ClassifyTta;
 }
 
 const round2 = (ms: number) => Math.round(ms * 100) / 100;
@@ -110,7 +115,7 @@ export async function predictImage(
     crops = boxes.map((face) => cropFaceGray48(image, face.box));
   }
   const t2 = performance.now();
-  const scores = await models.classifier.classify(crops);
+  const scores = await models.classifier.classify(crops, { tta: options.tta ?? "none" });
   const t3 = performance.now();
   return {
     faces: boxes.map((face, i) => ({
@@ -119,6 +124,7 @@ export async function predictImage(
       detectionScore: Math.round(face.score * 1e4) / 1e4,
     })),
     image: { width: image.width, height: image.height },
+    tta: options.tta ?? "none",
     timingsMs: {
       decode: round2(t1 - t0),
       detect: round2(t2 - t1),

@@ -4,6 +4,8 @@ import { useWasmBackend } from "../../src/engine/backend.ts";
 import { loadClassifier, modelVersion } from "../../src/classifier/load.ts";
 import { FerClassifier } from "../../src/classifier/classifier.ts";
 import { saveModelDir } from "../../src/model/io.ts";
+import { mirrorFace } from "../../src/classifier/views.ts";
+import { FER_INPUT } from "../../src/model/metadata.ts";
 import { tinyFerModel, tinyMetadata, writeTinyModelDir } from "./tiny_model.ts";
 
 await useWasmBackend();
@@ -53,6 +55,32 @@ Deno.test("batches are independent, empty batches are free, and no tensors leak"
       assertAlmostEquals(batch[20].scores[label], p, 1e-6);
     }
     await assertThrows(() => classifier.classify([new Uint8Array(100)]), "face 0 has 100 bytes");
+    assertEquals(tf.memory().numTensors, before);
+  } finally {
+    classifier.dispose();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("tta flip gives each face the mean of its own and its mirror image's scores", async () => {
+  const dir = await writeTinyModelDir();
+  const classifier = await loadClassifier(dir, { warmUpBatches: [] });
+  try {
+    const before = tf.memory().numTensors;
+    const faces = [face(4), face(9)];
+    const flipped = await classifier.classify(faces, { tta: "flip" });
+    const plain = await classifier.classify(faces);
+    const mirrored = await classifier.classify(faces.map((f) => mirrorFace(f, FER_INPUT)));
+    flipped.forEach((result, i) => {
+      for (const [label, p] of Object.entries(result.scores)) {
+        assertAlmostEquals(p, (plain[i].scores[label] + mirrored[i].scores[label]) / 2, 1e-6);
+      }
+    });
+    assertOk(flipped[0].scores.happy !== plain[0].scores.happy, "the mirror view changed nothing");
+    await assertThrows(
+      () => classifier.classify([face(1), new Uint8Array(7)], { tta: "flip" }),
+      "face 1 has 7 bytes",
+    );
     assertEquals(tf.memory().numTensors, before);
   } finally {
     classifier.dispose();

@@ -126,6 +126,24 @@ Deno.test("POST /api/predict?detect=false classifies the whole image as one face
   assertEquals(gray[100], (100 * 7 + 3 * 31 + (100 >> 5) * 3) & 255);
 });
 
+Deno.test("?tta=flip averages each face with its mirror image on both routes", async () => {
+  const plain = await (await post("/api/predict", FACE_JPG, "image/jpeg")).json();
+  const flip = await (await post("/api/predict?tta=flip", FACE_JPG, "image/jpeg")).json();
+  assertEquals(plain.tta, "none");
+  assertEquals(flip.tta, "flip");
+  assertEquals(flip.faces[0].box, plain.faces[0].box);
+  assertOk(flip.faces[0].scores.happy !== plain.faces[0].scores.happy, "flip changed nothing");
+  const batch = faceBatch(3);
+  const classified = await (await post("/api/classify?tta=flip", batch)).json();
+  assertEquals(classified.tta, "flip");
+  const faces = [0, 1, 2].map((i) => batch.slice(i * 2304, (i + 1) * 2304));
+  const expected = await t.classifier.classify(faces, { tta: "flip" });
+  for (const [i, face] of classified.faces.entries()) {
+    assertEquals(face.scores, roundFaceScores(expected[i]).scores);
+  }
+  await assertError(await post("/api/classify?tta=tencrop", batch), 400, "bad_query");
+});
+
 Deno.test("POST /api/predict with no face in the image answers an empty list", async () => {
   const body = await (await post("/api/predict", patternPng(4, 4), "image/png"))
     .json();
@@ -206,6 +224,12 @@ Deno.test("bad uploads get a 4xx JSON error and the server keeps serving", async
     [
       "bad detect flag",
       () => post("/api/predict?detect=maybe", FACE_JPG, "image/jpeg"),
+      400,
+      "bad_query",
+    ],
+    [
+      "bad tta mode",
+      () => post("/api/predict?tta=mirror", FACE_JPG, "image/jpeg"),
       400,
       "bad_query",
     ],

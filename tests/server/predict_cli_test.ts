@@ -50,6 +50,25 @@ Deno.test("predict prints each face's emotion, confidence and time, or JSON", as
     assertEquals(rows[0].faces.length, 1);
     assertEquals(rows[0].faces[0].box, { x: 0, y: 0, width: 640, height: 480 });
     assertEquals(rows[0].faces, rows[1].faces);
+    assertEquals(rows[0].tta, "none");
+
+    const flip = await predict(
+      "--image",
+      FACE,
+      "--json",
+      "--no-detect",
+      "--tta",
+      "flip",
+      "--model",
+      dir,
+    );
+    assertEquals(flip.code, 0, flip.stderr);
+    const flipped = JSON.parse(flip.stdout);
+    assertEquals(flipped.tta, "flip");
+    assertOk(
+      flipped.faces[0].scores.happy !== rows[0].faces[0].scores.happy,
+      "flip changed nothing",
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -59,6 +78,9 @@ Deno.test("predict: clear messages and non-zero exits for bad usage, files and m
   const usage = await predict();
   assertEquals(usage.code, 2);
   assertOk(usage.stderr.includes("--image is required"), usage.stderr);
+  const badTta = await predict("--image", FACE, "--tta", "tencrop");
+  assertEquals(badTta.code, 2);
+  assertOk(badTta.stderr.includes("--tta must be none or flip"), badTta.stderr);
   const noModel = await predict("--image", FACE, "--model", "/nonexistent-model");
   assertEquals(noModel.code, 1);
   assertOk(noModel.stderr.includes("cannot load the model in /nonexistent-model"), noModel.stderr);
