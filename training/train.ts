@@ -14,6 +14,7 @@ import { exportModel } from "./export.ts";
 import { applyFerPlus, readFerPlusVotes } from "./ferplus.ts";
 import { FERPLUS_EMOTIONS } from "../src/labels.ts";
 import { teacherScores } from "./distill.ts";
+import { readModelMetadata } from "../src/model/io.ts";
 
 const HELP = `deno task train [flags]
 
@@ -87,6 +88,12 @@ async function main(args: string[]): Promise<number> {
     train = a.split;
     val = b.split;
     if (softTargets) softTargets = { train: a.targets!, val: b.targets! };
+  }
+  if (config.initFrom) {
+    // Fail before the (minutes-long) teacher scoring, not after it.
+    await readModelMetadata(config.initFrom).catch((error) => {
+      throw new Error(`--init-from ${config.initFrom}: not a model folder (${error.message})`);
+    });
   }
   const teacher = config.teacher
     ? await teacherScores(config.teacher.split(","), train, {
