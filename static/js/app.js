@@ -8,7 +8,7 @@
  * @module
  */
 import { startCamera, stopCamera } from "./camera.js";
-import { BrowserClassifier, ClassifyError, classifyOnServer } from "./classifiers.js";
+import { BrowserClassifier, ClassifyError, classifyOnServer, withTta } from "./classifiers.js";
 import { createFaceDetector, toDetections } from "./detector.js";
 import { cropFacesFromContext } from "./face_crop.js";
 import { displayName } from "./labels.js";
@@ -35,6 +35,7 @@ const hud = $("hud");
 const scoreBars = $("score-bars");
 const facesSummary = $("faces-summary");
 const modeBadge = $("mode-badge");
+const mirrorToggle = /** @type {HTMLInputElement} */ ($("mirror-views"));
 const frameCanvas = document.createElement("canvas");
 const frameCtx = /** @type {CanvasRenderingContext2D} */ (
   frameCanvas.getContext("2d", { willReadFrequently: true })
@@ -42,6 +43,8 @@ const frameCtx = /** @type {CanvasRenderingContext2D} */ (
 
 const state = {
   /** @type {"server" | "browser"} */ mode: "server",
+  /** Also score each face's mirror image and average (`?tta=flip`): more accurate, 2x the work. */
+  /** @type {"none" | "flip"} */ tta: "none",
   /** @type {BrowserClassifier | undefined} */ browserClassifier: undefined,
   /** @type {any} */ detector: undefined,
   /** @type {any} */ photoDetector: undefined,
@@ -73,9 +76,9 @@ function setStatus(el, kind, text) {
 /** Classifies faces with the active mode. */
 function classify(/** @type {Uint8Array[]} */ faces) {
   if (state.mode === "browser" && state.browserClassifier) {
-    return state.browserClassifier.classify(faces);
+    return state.browserClassifier.classify(faces, { tta: state.tta });
   }
-  return classifyOnServer(faces);
+  return classifyOnServer(faces, { tta: state.tta });
 }
 
 /**
@@ -255,6 +258,15 @@ async function setMode(/** @type {"server" | "browser"} */ mode) {
     : "Classifier: server (POST /api/classify)";
 }
 
+/** Turns the mirror views on or off and remembers the choice. */
+function setTta(/** @type {"none" | "flip"} */ tta) {
+  state.tta = tta;
+  state.smoother = new ScoreSmoother();
+  localStorage.setItem("fer-edge-tta", tta);
+  mirrorToggle.checked = tta === "flip";
+  modeBadge.dataset.tta = tta;
+}
+
 const photoStatus = $("photo-status");
 const photoCanvas = /** @type {HTMLCanvasElement} */ ($("photo-canvas"));
 const photoFaces = $("photo-faces");
@@ -274,8 +286,12 @@ async function analysePhoto(/** @type {File} */ file) {
     const local = state.mode === "browser" && state.browserClassifier;
     if (local) state.photoDetector ??= await createFaceDetector("IMAGE");
     const faces = local
-      ? await predictInBrowser(bitmap, state.photoDetector, (crops) => local.classify(crops))
-      : await predictOnServer(file);
+      ? await predictInBrowser(
+        bitmap,
+        state.photoDetector,
+        (crops) => local.classify(crops, { tta: state.tta }),
+      )
+      : await predictOnServer(file, withTta("/api/predict", state.tta));
     const ms = Math.round(performance.now() - t0);
     drawPhotoFaces(photoCanvas, faces, scale);
     photoFaces.replaceChildren(...faces.map((f, i) =>
@@ -333,8 +349,10 @@ for (const radio of document.querySelectorAll("input[name=mode]")) {
     setMode(/** @type {any} */ (event.target).value);
   });
 }
+mirrorToggle.addEventListener("change", () => setTta(mirrorToggle.checked ? "flip" : "none"));
 wirePhoto();
 const params = new URLSearchParams(location.search);
+setTta((params.get("tta") ?? localStorage.getItem("fer-edge-tta")) === "flip" ? "flip" : "none");
 const initialMode = params.get("mode") ?? localStorage.getItem("fer-edge-mode");
 setMode(initialMode === "browser" ? "browser" : "server");
 if (params.has("autostart")) startLive();

@@ -81,19 +81,30 @@ export function parseClassifyResponse(json) {
 }
 
 /**
+ * `endpoint` with `?tta=flip` added when `tta` is `flip` (the server then averages each face with its
+ * mirror image); unchanged for `none`.
+ * @param {string} endpoint
+ * @param {"none" | "flip"} tta
+ */
+export function withTta(endpoint, tta) {
+  if (tta !== "flip") return endpoint;
+  return `${endpoint}${endpoint.includes("?") ? "&" : "?"}tta=flip`;
+}
+
+/**
  * Classifies faces on the server.
  * @param {Uint8Array[]} faces 48x48 grayscale faces
- * @param {{ endpoint?: string, timeoutMs?: number }} [options]
+ * @param {{ endpoint?: string, timeoutMs?: number, tta?: "none" | "flip" }} [options]
  * @returns {Promise<number[][]>} scores per face, {@link EMOTIONS} order
  */
 export async function classifyOnServer(
   faces,
-  { endpoint = "/api/classify", timeoutMs = 5000 } = {},
+  { endpoint = "/api/classify", timeoutMs = 5000, tta = "none" } = {},
 ) {
   if (faces.length === 0) return [];
   let response;
   try {
-    response = await fetch(endpoint, {
+    response = await fetch(withTta(endpoint, tta), {
       method: "POST",
       headers: { "content-type": "application/octet-stream" },
       body: packFaces(faces),
@@ -173,9 +184,11 @@ export class BrowserClassifier {
 
   /**
    * @param {Uint8Array[]} faces 48x48 grayscale faces
+   * @param {{ tta?: "none" | "flip" }} [options] `flip`: average each face with its mirror image,
+   *   as the server's `?tta=flip` does
    * @returns {Promise<number[][]>} scores per face, {@link EMOTIONS} order
    */
-  async classify(faces) {
+  async classify(faces, { tta = "none" } = {}) {
     if (faces.length === 0) return [];
     const { tf, input } = this;
     const pixels = new Float32Array(faces.length * FACE_BYTES);
@@ -184,9 +197,14 @@ export class BrowserClassifier {
         pixels[i * FACE_BYTES + k] = face[k] * input.scale + input.offset;
       }
     });
-    const output = tf.tidy(() =>
-      this.model.predict(tf.tensor4d(pixels, [faces.length, 48, 48, 1]))
-    );
+    const output = tf.tidy(() => {
+      const x = tf.tensor4d(pixels, [faces.length, 48, 48, 1]);
+      if (tta !== "flip") return this.model.predict(x);
+      // Axis 2 is the width: the mirror images, scored in the same batch, then averaged.
+      const both = this.model.predict(tf.concat([x, tf.reverse(x, 2)], 0));
+      const [plain, mirrored] = tf.split(both, 2, 0);
+      return tf.div(tf.add(plain, mirrored), 2);
+    });
     const flat = await output.data();
     output.dispose();
     const classes = flat.length / faces.length;

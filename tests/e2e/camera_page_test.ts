@@ -213,6 +213,32 @@ Deno.test({
         await page.waitForSelector('#mode-badge[data-mode="server"]');
       });
 
+      await t.step(
+        "mirror views: ?tta=flip on the server, the mirror batch in the browser",
+        async () => {
+          const flipCalls: string[] = [];
+          const listener = (r: { url(): string }) => {
+            if (r.url().endsWith("/api/classify?tta=flip")) flipCalls.push(r.url());
+          };
+          page.on("request", listener);
+          await page.check("#mirror-views");
+          await page.waitForSelector('#mode-badge[data-tta="flip"]');
+          const lines = await waitForLabel(page, FIRST_LABEL_MS);
+          await page.waitForTimeout(1000);
+          assertOk(flipCalls.length > 0, "the page asked the server for mirror views");
+          console.log(`  mirror views (server): ${lines[0]}; ${flipCalls.length} calls`);
+          await page.check('input[name="mode"][value="browser"]');
+          await page.waitForSelector('#mode-badge[data-mode="browser"]', { timeout: 30_000 });
+          const local = await waitForLabel(page, FIRST_LABEL_MS);
+          console.log(`  mirror views (in-browser): ${local[0]}`);
+          page.off("request", listener);
+          await page.check('input[name="mode"][value="server"]');
+          await page.uncheck("#mirror-views");
+          await page.waitForSelector('#mode-badge[data-mode="server"][data-tta="none"]');
+          assertEquals(pageErrors, [], "no page errors with mirror views");
+        },
+      );
+
       await t.step("dropped photo: the server's faces are listed and drawn", async () => {
         const bytes = await Deno.readFile(new URL("group.jpg", FIXTURES));
         const expected = await (await fetch(`${base}/api/predict`, {

@@ -10,7 +10,13 @@ import { FER_EMOTIONS } from "../../src/labels.ts";
 import { cropFaceGray48, cropReadRect, ferCropWindow } from "../../static/js/face_crop.js";
 import { EMOTIONS } from "../../static/js/labels.js";
 import { argmax, iou, ScoreSmoother } from "../../static/js/smoothing.js";
-import { packFaces, parseClassifyResponse, scoresToArray } from "../../static/js/classifiers.js";
+import {
+  classifyOnServer,
+  packFaces,
+  parseClassifyResponse,
+  scoresToArray,
+  withTta,
+} from "../../static/js/classifiers.js";
 import { parsePredictResponse } from "../../static/js/photo.js";
 import { rgbaToY4m } from "./y4m.ts";
 import { assertEquals, assertOk, assertThrows } from "../assert.ts";
@@ -118,6 +124,27 @@ Deno.test("classify payload packs faces back to back and rejects wrong sizes", a
   assertEquals(body.length, 4608);
   assertEquals([body[0], body[2303], body[2304], body[4607]], [7, 7, 9, 9]);
   await assertThrows(() => packFaces([new Uint8Array(100)]), "face 0 has 100 bytes");
+});
+
+Deno.test("mirror views add ?tta=flip to the server's URLs, and only then", async () => {
+  assertEquals(withTta("/api/classify", "none"), "/api/classify");
+  assertEquals(withTta("/api/classify", "flip"), "/api/classify?tta=flip");
+  assertEquals(withTta("/api/predict?detect=false", "flip"), "/api/predict?detect=false&tta=flip");
+  const urls: string[] = [];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (input: RequestInfo | URL) => {
+    urls.push(String(input));
+    const scores = [0.1, 0, 0, 0.7, 0, 0, 0.2];
+    return Promise.resolve(Response.json({ faces: [{ scores }] }));
+  };
+  try {
+    const face = new Uint8Array(2304);
+    assertEquals((await classifyOnServer([face], { tta: "flip" }))[0][3], 0.7);
+    await classifyOnServer([face]);
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+  assertEquals(urls, ["/api/classify?tta=flip", "/api/classify"]);
 });
 
 Deno.test("classify and predict answers are read in label order, bad ones rejected", async () => {
