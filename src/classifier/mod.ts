@@ -8,6 +8,7 @@ export {
   averageViews,
   CLASSIFY_TTA_MODES,
   type ClassifyTta,
+  isClassifyTta,
   mirrorFace,
   viewsPerFace,
 } from "./views.ts";

@@ -14,6 +14,11 @@ export type ClassifyTta = "none" | "flip";
 /** Every {@link ClassifyTta} value, for parsing flags and query parameters. */
 export const CLASSIFY_TTA_MODES: readonly ClassifyTta[] = ["none", "flip"];
 
+/** Whether `value` names a {@link ClassifyTta} mode (for flags and query parameters). */
+export function isClassifyTta(value: unknown): value is ClassifyTta {
+  return (CLASSIFY_TTA_MODES as readonly unknown[]).includes(value);
+}
+
 /** Number of forward passes per face for `tta`. */
 export function viewsPerFace(tta: ClassifyTta): number {
   return tta === "flip" ? 2 : 1;

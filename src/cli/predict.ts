@@ -13,7 +13,7 @@ import { ImageInputError } from "../image/errors.ts";
 import { DEFAULT_MODEL_DIR } from "../server/config.ts";
 import { predictImage, type PredictResult } from "../server/predict_image.ts";
 import { displayName } from "../labels.ts";
-import { CLASSIFY_TTA_MODES, type ClassifyTta } from "../classifier/views.ts";
+import { CLASSIFY_TTA_MODES, isClassifyTta } from "../classifier/views.ts";
 
 const USAGE =
   `usage: deno task predict --image PATH [--image PATH ...] [--json] [--no-detect] [--tta flip]
@@ -70,8 +70,8 @@ async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const tta = values.tta as ClassifyTta;
-  if (!CLASSIFY_TTA_MODES.includes(tta)) {
+  const tta = values.tta;
+  if (!isClassifyTta(tta)) {
     console.error(`--tta must be ${CLASSIFY_TTA_MODES.join(" or ")}, got "${tta}"\n\n${USAGE}`);
     return 2;
   }

@@ -99,6 +99,7 @@ export async function predictImage(
   options: PredictOptions = {},
 ): Promise<PredictResult> {
   const t0 = performance.now();
+  const tta = options.tta ?? "none";
   assertCompleteJpeg(bytes);
   const image = await decodeImage(bytes, {
     maxPixels: options.maxPixels,
@@ -115,7 +116,7 @@ export async function predictImage(
     crops = boxes.map((face) => cropFaceGray48(image, face.box));
   }
   const t2 = performance.now();
-  const scores = await models.classifier.classify(crops, { tta: options.tta ?? "none" });
+  const scores = await models.classifier.classify(crops, { tta });
   const t3 = performance.now();
   return {
     faces: boxes.map((face, i) => ({
@@ -124,7 +125,7 @@ export async function predictImage(
       detectionScore: Math.round(face.score * 1e4) / 1e4,
     })),
     image: { width: image.width, height: image.height },
-    tta: options.tta ?? "none",
+    tta,
     timingsMs: {
       decode: round2(t1 - t0),
       detect: round2(t2 - t1),

@@ -4,13 +4,13 @@
  *
  * @module
  */
-import { CLASSIFY_TTA_MODES, type ClassifyTta } from "../classifier/views.ts";
+import { CLASSIFY_TTA_MODES, type ClassifyTta, isClassifyTta } from "../classifier/views.ts";
 import { ApiError } from "./errors.ts";
 
 /** Parses `?tta=`: absent or empty = `none`; anything but `none`/`flip` is a 400. */
 export function parseTtaQuery(value: string | undefined): ClassifyTta {
   if (value === undefined || value === "") return "none";
-  if ((CLASSIFY_TTA_MODES as readonly string[]).includes(value)) return value as ClassifyTta;
+  if (isClassifyTta(value)) return value;
   throw new ApiError(
     400,
     "bad_query",

@@ -1,5 +1,10 @@
 import { assertAlmostEquals, assertEquals, assertThrows } from "../assert.ts";
-import { averageViews, mirrorFace, viewsPerFace } from "../../src/classifier/views.ts";
+import {
+  averageViews,
+  isClassifyTta,
+  mirrorFace,
+  viewsPerFace,
+} from "../../src/classifier/views.ts";
 import { FER_INPUT } from "../../src/model/metadata.ts";
 
 Deno.test("mirrorFace reverses every row and keeps the channels of a pixel together", () => {
@@ -20,5 +25,12 @@ Deno.test("averageViews averages view blocks face by face and checks the length"
   [0.3, 0.7, 0.8, 0.2].forEach((v, i) => assertAlmostEquals(averaged[i], v, 1e-6));
   assertEquals(viewsPerFace("none"), 1);
   assertEquals(viewsPerFace("flip"), 2);
+  assertEquals(["none", "flip", "tencrop", "", undefined].map(isClassifyTta), [
+    true,
+    true,
+    false,
+    false,
+    false,
+  ]);
   await assertThrows(() => averageViews(scores, 2, 2, 3), "expected 3 views");
 });
