@@ -5,7 +5,17 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import { loadLayersModelDir } from "../src/model/io.ts";
+import { loadLayersModelDir, readModelMetadata } from "../src/model/io.ts";
+
+/**
+ * Checks that `dir` is an exported model folder (its `fer-model.json` reads), so that a run with
+ * `--init-from` fails before the minutes-long teacher scoring rather than after it.
+ */
+export async function checkInitFrom(dir: string): Promise<void> {
+  await readModelMetadata(dir).catch((error) => {
+    throw new Error(`--init-from ${dir}: not a model folder (${error.message})`);
+  });
+}
 
 /**
  * Copies the weights of the model exported in `dir` (dequantized) into `model`, which must have the

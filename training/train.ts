@@ -14,7 +14,7 @@ import { exportModel } from "./export.ts";
 import { applyFerPlus, readFerPlusVotes } from "./ferplus.ts";
 import { FERPLUS_EMOTIONS } from "../src/labels.ts";
 import { teacherScores } from "./distill.ts";
-import { readModelMetadata } from "../src/model/io.ts";
+import { checkInitFrom } from "./init_weights.ts";
 
 const HELP = `deno task train [flags]
 
@@ -89,12 +89,7 @@ async function main(args: string[]): Promise<number> {
     val = b.split;
     if (softTargets) softTargets = { train: a.targets!, val: b.targets! };
   }
-  if (config.initFrom) {
-    // Fail before the (minutes-long) teacher scoring, not after it.
-    await readModelMetadata(config.initFrom).catch((error) => {
-      throw new Error(`--init-from ${config.initFrom}: not a model folder (${error.message})`);
-    });
-  }
+  if (config.initFrom) await checkInitFrom(config.initFrom);
   const teacher = config.teacher
     ? await teacherScores(config.teacher.split(","), train, {
       labels,

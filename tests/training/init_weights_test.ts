@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../assert.ts";
-import { initWeightsFrom } from "../../training/init_weights.ts";
+import { checkInitFrom, initWeightsFrom } from "../../training/init_weights.ts";
 import { runTraining } from "../../training/run.ts";
 import { buildModel } from "../../training/models/mod.ts";
 import { saveModelDir } from "../../src/model/io.ts";
@@ -85,5 +85,17 @@ Deno.test("a run with initFrom starts from those weights, and a resumed one from
     source.dispose();
     await Deno.remove(dir, { recursive: true });
     await Deno.remove(runDir, { recursive: true });
+  }
+});
+
+Deno.test("checkInitFrom accepts an exported model folder and names a folder that is not one", async () => {
+  await checkInitFrom(new URL("../../models/default", import.meta.url).pathname);
+  // Weights without fer-model.json: loadable by tfjs, but not an exported fer-edge model.
+  const { dir, model } = await savedTinyModel(1);
+  try {
+    await assertThrows(() => checkInitFrom(dir), "not a model folder");
+  } finally {
+    model.dispose();
+    await Deno.remove(dir, { recursive: true });
   }
 });
