@@ -1,0 +1,246 @@
+import { join } from "node:path";
+import { assertEquals, assertOk } from "../assert.ts";
+import { writeManifest, writePreparedSplit } from "../../src/data/cache.ts";
+import { readModelMetadata } from "../../src/model/io.ts";
+import { describeStep, type Recipe, SHIPPED_RECIPE } from "../../training/recipe.ts";
+import { runRecipe, type ScriptRunner, stepState } from "../../training/recipe_runner.ts";
+import { syntheticSplit } from "./synthetic.ts";
+
+/** Train 2 epochs, continue to 3, average 2-3, fork, distil to 4, average 4. */
+const TINY_RECIPE: Recipe = {
+  name: "tiny",
+  trainFlags: ["--keep-epochs"],
+  steps: [
+    { kind: "train", run: "base", epochs: 2 },
+    { kind: "train", run: "base", epochs: 3 },
+    { kind: "average", run: "base", from: 2, to: 3, out: "teacher" },
+    { kind: "fork", run: "base", to: "kd" },
+    { kind: "train", run: "kd", epochs: 4, restartAt: 3, learningRate: 0.005, teacher: "teacher" },
+    { kind: "average", run: "kd", from: 4, to: 4, out: "model" },
+  ],
+  result: "model",
+};
+
+/** A stand-in for the CLIs: train writes `--epochs` history records, average a model file. */
+function fakeScripts(calls: string[][], failAt?: { call: number; code: number; epochs?: number }) {
+  const runner: ScriptRunner = async (script, args) => {
+    calls.push([script, ...args]);
+    const flag = (name: string) => args[args.indexOf(name) + 1];
+    const failing = failAt?.call === calls.length;
+    if (script === "train.ts") {
+      const runDir = flag("--run-dir");
+      const epochs = failing ? failAt!.epochs ?? 0 : Number(flag("--epochs"));
+      await Deno.mkdir(join(runDir, "epochs"), { recursive: true });
+      await Deno.mkdir(join(runDir, "export"), { recursive: true });
+      await Deno.writeTextFile(join(runDir, "teacher-scores.json"), "{}");
+      const history = Array.from({ length: epochs }, (_, i) => ({ epoch: i + 1 }));
+      await Deno.writeTextFile(join(runDir, "history.json"), JSON.stringify(history));
+    } else {
+      await Deno.mkdir(flag("--to"), { recursive: true });
+      if (!failing) await Deno.writeTextFile(join(flag("--to"), "fer-model.json"), "{}");
+    }
+    return failing ? failAt!.code : 0;
+  };
+  return runner;
+}
+
+async function withRoot(fn: (root: string) => Promise<void>): Promise<void> {
+  const root = await Deno.makeTempDir({ prefix: "fer-recipe-" });
+  try {
+    await fn(root);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+}
+
+Deno.test("runRecipe runs the steps in order with the CLI flags, then skips them all", async () => {
+  await withRoot(async (root) => {
+    const calls: string[][] = [];
+    const first = await runRecipe(TINY_RECIPE, {
+      root,
+      extraTrainFlags: ["--data", "d"],
+      runScript: fakeScripts(calls),
+      log: () => {},
+    });
+    assertEquals(first.complete, true);
+    assertEquals(first.executed, 6);
+    assertEquals(calls.map((c) => c[0]), [
+      "train.ts",
+      "train.ts",
+      "average_run.ts",
+      "train.ts",
+      "average_run.ts",
+    ]);
+    assertEquals(calls[0].slice(1), [
+      "--run-dir",
+      join(root, "base"),
+      "--resume",
+      "--epochs",
+      "2",
+      "--keep-epochs",
+      "--data",
+      "d",
+    ]);
+    const kd = calls[3].join(" ");
+    assertOk(kd.includes(`--restart-at 3 --lr 0.005 --teacher ${join(root, "teacher")}`), kd);
+    assertEquals(calls[2].slice(-2), ["--to", join(root, "teacher.partial")]);
+    // The averaged model landed under its final name.
+    assertOk((await Deno.stat(join(root, "teacher", "fer-model.json"))).isFile);
+    assertEquals(first.result, join(root, "model"));
+
+    const again = await runRecipe(TINY_RECIPE, {
+      root,
+      runScript: fakeScripts(calls),
+      log: () => {},
+    });
+    assertEquals(again, { complete: true, executed: 0, result: join(root, "model") });
+    assertEquals(calls.length, 5);
+  });
+});
+
+Deno.test("a fork copies the run with its checkpoint but not its snapshots, export or teacher cache", async () => {
+  await withRoot(async (root) => {
+    const base = join(root, "base");
+    await Deno.mkdir(join(base, "checkpoint"), { recursive: true });
+    await Deno.mkdir(join(base, "epochs", "epoch-001"), { recursive: true });
+    await Deno.mkdir(join(base, "export"));
+    for (
+      const file of ["history.json", "config.json", "teacher-scores.f32", "checkpoint/state.json"]
+    ) {
+      await Deno.writeTextFile(join(base, file), file);
+    }
+    const fork: Recipe = { ...TINY_RECIPE, steps: [{ kind: "fork", run: "base", to: "kd" }] };
+    const outcome = await runRecipe(fork, { root, runScript: fakeScripts([]), log: () => {} });
+    assertEquals(outcome.complete, true);
+    const names = [];
+    for await (const entry of Deno.readDir(join(root, "kd"))) names.push(entry.name);
+    assertEquals(names.sort(), ["checkpoint", "config.json", "history.json"]);
+    assertEquals(
+      await Deno.readTextFile(join(root, "kd", "checkpoint", "state.json")),
+      "checkpoint/state.json",
+    );
+  });
+});
+
+Deno.test("runRecipe stops at an interrupted step and the next call continues from it", async () => {
+  await withRoot(async (root) => {
+    const calls: string[][] = [];
+    const lines: string[] = [];
+    const stopped = await runRecipe(TINY_RECIPE, {
+      root,
+      runScript: fakeScripts(calls, { call: 2, code: 130, epochs: 2 }),
+      log: (line) => lines.push(line),
+    });
+    assertEquals(stopped.complete, false);
+    assertEquals(stopped.stopped?.code, 130);
+    assertEquals(stopped.stopped?.step, TINY_RECIPE.steps[1]);
+    assertEquals(calls.length, 2);
+    assertOk(lines.at(-1)!.includes("run the same command again"), lines.at(-1));
+    assertEquals(await stepState(TINY_RECIPE.steps[1], root), {
+      done: false,
+      detail: "2/3 epochs",
+    });
+
+    const resumed = await runRecipe(TINY_RECIPE, {
+      root,
+      runScript: fakeScripts(calls),
+      log: () => {},
+    });
+    assertEquals(resumed.complete, true);
+    assertEquals(resumed.executed, 5);
+    assertEquals(calls[2].slice(0, 6), [
+      "train.ts",
+      "--run-dir",
+      join(root, "base"),
+      "--resume",
+      "--epochs",
+      "3",
+    ]);
+  });
+});
+
+Deno.test("runRecipe treats a half-written average and an early-stopped run as not done", async () => {
+  await withRoot(async (root) => {
+    const calls: string[][] = [];
+    // The average "crashes" after creating its folder: nothing under the final name.
+    const failed = await runRecipe(TINY_RECIPE, {
+      root,
+      runScript: fakeScripts(calls, { call: 3, code: 1 }),
+      log: () => {},
+    });
+    assertEquals(failed.stopped?.step.kind, "average");
+    assertEquals((await stepState(TINY_RECIPE.steps[2], root)).done, false);
+    // A training that exits 0 short of its epochs (early stopping) stops the recipe too.
+    await withRoot(async (other) => {
+      const short = await runRecipe(TINY_RECIPE, {
+        root: other,
+        runScript: fakeScripts([], { call: 1, code: 0, epochs: 1 }),
+        log: () => {},
+      });
+      assertEquals(short.stopped, { step: TINY_RECIPE.steps[0], code: 1 });
+    });
+  });
+});
+
+Deno.test("the shipped recipe ends in the averaged model its README describes", () => {
+  const steps = SHIPPED_RECIPE.steps.map(describeStep);
+  assertEquals(steps.at(-1), "average kd-v2 epochs 131-141 into model");
+  assertEquals(SHIPPED_RECIPE.result, "model");
+  // Every teacher and every forked or averaged run is made by an earlier step.
+  const made = new Set<string>();
+  for (const step of SHIPPED_RECIPE.steps) {
+    if (step.kind === "train") {
+      if (step.teacher) assertOk(made.has(step.teacher), `${step.teacher} before use`);
+      made.add(step.run);
+    } else {
+      assertOk(made.has(step.run), `${step.run} before use`);
+      made.add(step.kind === "fork" ? step.to : step.out);
+    }
+  }
+});
+
+Deno.test("the tiny recipe runs end to end through the real train and average CLIs", async () => {
+  await withRoot(async (root) => {
+    const data = join(root, "data");
+    await writePreparedSplit(data, syntheticSplit("Training", 48, 3, 1));
+    await writePreparedSplit(data, syntheticSplit("PublicTest", 24, 3, 2));
+    await writeManifest(data, {
+      formatVersion: 1,
+      labels: ["a", "b", "c"],
+      expressions: [0, 1, 2],
+      splits: {
+        Training: { count: 48, classCounts: [16, 16, 16] },
+        PublicTest: { count: 24, classCounts: [8, 8, 8] },
+      },
+      features: {},
+      source: { path: "synthetic", bytes: 0, sha256: "abc" },
+      options: {},
+    });
+    const recipe: Recipe = {
+      ...TINY_RECIPE,
+      trainFlags: [
+        "--keep-epochs",
+        "--width",
+        "0.25",
+        "--batch-size",
+        "16",
+        "--no-augment",
+        "--quantization",
+        "float16",
+      ],
+    };
+    const outcome = await runRecipe(recipe, {
+      root,
+      extraTrainFlags: ["--data", data],
+      log: () => {},
+    });
+    assertEquals(outcome.stopped, undefined);
+    const metadata = await readModelMetadata(outcome.result);
+    assertEquals(metadata.labels, ["a", "b", "c"]);
+    assertEquals(metadata.training.averagedEpochs, [4]);
+    const history = JSON.parse(await Deno.readTextFile(join(root, "kd", "history.json")));
+    assertEquals(history.length, 4);
+    // The distillation cycle read its teacher's scores, cached in its own run folder.
+    assertOk((await Deno.stat(join(root, "kd", "teacher-scores.json"))).isFile);
+  });
+});

@@ -1,0 +1,214 @@
+/**
+ * Runs a {@link Recipe} step by step under one root folder. Every step can tell from the disk
+ * whether it is done (a train step by its run's `history.json`, an average or fork by its output
+ * folder), so running the same recipe again skips what is finished and continues an interrupted
+ * training from its checkpoint: one command, resumed across sessions.
+ *
+ * Train and average steps run as `deno run` child processes of the same CLIs a user would call,
+ * so their progress bars, Ctrl-C handling and run folders are exactly the documented ones.
+ * Outputs that appear in one piece (averaged models, forked runs) are written to `NAME.partial`
+ * and renamed when complete, so an interrupted step is never mistaken for a finished one.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { describeStep, type Recipe, type RecipeStep } from "./recipe.ts";
+
+/** What a step has done so far. */
+export interface StepState {
+  done: boolean;
+  /** Short human description, e.g. `37/96 epochs`. */
+  detail: string;
+}
+
+/** Runs `deno run -A SCRIPT ARGS...` (a path under `training/`); resolves to its exit code. */
+export type ScriptRunner = (script: string, args: string[]) => Promise<number>;
+
+/** Options of {@link runRecipe}. */
+export interface RunRecipeOptions {
+  /** Folder holding every run and model of the recipe. */
+  root: string;
+  /** Flags appended to every train step after the recipe's own (e.g. `--data DIR`). */
+  extraTrainFlags?: string[];
+  /** Child-process runner (tests substitute one). */
+  runScript?: ScriptRunner;
+  /** Progress lines (default: stderr). */
+  log?: (line: string) => void;
+}
+
+/** Outcome of {@link runRecipe}. */
+export interface RecipeOutcome {
+  /** Whether every step is done. */
+  complete: boolean;
+  /** Steps executed by this call (done ones are skipped). */
+  executed: number;
+  /** The step that failed or was interrupted, with its exit code. */
+  stopped?: { step: RecipeStep; code: number };
+  /** The result model folder. */
+  result: string;
+}
+
+/** Entries of a run folder that a fork leaves behind: per-epoch snapshots, exports, teacher cache. */
+const FORK_SKIPS = new Set(["epochs", "export", "teacher-scores.f32", "teacher-scores.json"]);
+
+/** Reads from the disk how far `step` has got under `root`. */
+export async function stepState(step: RecipeStep, root: string): Promise<StepState> {
+  switch (step.kind) {
+    case "train": {
+      const epochs = await finishedEpochs(join(root, step.run));
+      return { done: epochs >= step.epochs, detail: `${epochs}/${step.epochs} epochs` };
+    }
+    case "average": {
+      const done = await exists(join(root, step.out, "fer-model.json"));
+      return { done, detail: done ? "written" : "not written" };
+    }
+    case "fork": {
+      const done = await exists(join(root, step.to));
+      return { done, detail: done ? "copied" : "not copied" };
+    }
+  }
+}
+
+/** The child-process command of a train or average step (`undefined` for in-process steps). */
+export function stepCommand(
+  step: RecipeStep,
+  recipe: Recipe,
+  root: string,
+  extraTrainFlags: string[] = [],
+): { script: string; args: string[] } | undefined {
+  if (step.kind === "train") {
+    const args = ["--run-dir", join(root, step.run), "--resume", "--epochs", String(step.epochs)];
+    if (step.restartAt !== undefined) args.push("--restart-at", String(step.restartAt));
+    if (step.learningRate !== undefined) args.push("--lr", String(step.learningRate));
+    if (step.teacher) args.push("--teacher", join(root, step.teacher));
+    return { script: "train.ts", args: [...args, ...recipe.trainFlags, ...extraTrainFlags] };
+  }
+  if (step.kind === "average") {
+    return {
+      script: "average_run.ts",
+      args: [
+        "--run",
+        join(root, step.run),
+        "--epochs",
+        `${step.from}-${step.to}`,
+        "--to",
+        partial(join(root, step.out)),
+      ],
+    };
+  }
+  return undefined;
+}
+
+/** Runs every step of `recipe` that is not done yet, in order; stops at the first failure. */
+export async function runRecipe(recipe: Recipe, options: RunRecipeOptions): Promise<RecipeOutcome> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const runScript = options.runScript ?? runTrainingScript;
+  const result = join(options.root, recipe.result);
+  await Deno.mkdir(options.root, { recursive: true });
+  let executed = 0;
+  for (const [index, step] of recipe.steps.entries()) {
+    const label = `[${index + 1}/${recipe.steps.length}] ${describeStep(step)}`;
+    const state = await stepState(step, options.root);
+    if (state.done) {
+      log(`${label}: done (${state.detail})`);
+      continue;
+    }
+    log(`${label}: running (${state.detail})`);
+    executed++;
+    const code = await executeStep(step, recipe, options, runScript);
+    if (code !== 0) {
+      log(`${label}: stopped with exit code ${code}; run the same command again to continue`);
+      return { complete: false, executed, stopped: { step, code }, result };
+    }
+  }
+  return { complete: true, executed, result };
+}
+
+async function executeStep(
+  step: RecipeStep,
+  recipe: Recipe,
+  options: RunRecipeOptions,
+  runScript: ScriptRunner,
+): Promise<number> {
+  const root = options.root;
+  if (step.kind === "fork") {
+    const target = join(root, step.to);
+    await removeIfPresent(partial(target));
+    await copyDir(join(root, step.run), partial(target), FORK_SKIPS);
+    await Deno.rename(partial(target), target);
+    return 0;
+  }
+  const command = stepCommand(step, recipe, root, options.extraTrainFlags)!;
+  if (step.kind === "average") await removeIfPresent(partial(join(root, step.out)));
+  const code = await runScript(command.script, command.args);
+  if (code === 0 && step.kind === "average") {
+    await Deno.rename(partial(join(root, step.out)), join(root, step.out));
+  }
+  if (code === 0 && step.kind === "train") {
+    // A run that stopped early (e.g. --patience) exits 0 short of its epochs; going on would
+    // average epochs that were never trained.
+    const state = await stepState(step, root);
+    if (!state.done) return 1;
+  }
+  return code;
+}
+
+/** The default {@link ScriptRunner}: `deno run -A training/SCRIPT` with the project's config. */
+export const runTrainingScript: ScriptRunner = async (script, args) => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--config",
+      new URL("../deno.json", import.meta.url).pathname,
+      new URL(`./${script}`, import.meta.url).pathname,
+      ...args,
+    ],
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn();
+  return (await child.status).code;
+};
+
+async function finishedEpochs(runDir: string): Promise<number> {
+  try {
+    const history = JSON.parse(await Deno.readTextFile(join(runDir, "history.json")));
+    return Array.isArray(history) ? history.length : 0;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return 0;
+    throw error;
+  }
+}
+
+/** Copies a folder tree, leaving out the top-level entries named in `skip`. */
+async function copyDir(from: string, to: string, skip = new Set<string>()): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const entry of Deno.readDir(from)) {
+    if (skip.has(entry.name)) continue;
+    const source = join(from, entry.name);
+    const target = join(to, entry.name);
+    if (entry.isDirectory) await copyDir(source, target);
+    else await Deno.copyFile(source, target);
+  }
+}
+
+function partial(path: string): string {
+  return `${path}.partial`;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+async function removeIfPresent(path: string): Promise<void> {
+  await Deno.remove(path, { recursive: true }).catch((error) => {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  });
+}

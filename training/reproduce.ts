@@ -1,0 +1,77 @@
+/**
+ * `deno task reproduce`: trains the shipped default model again from scratch with one command
+ * ({@link SHIPPED_RECIPE}: ~141 epochs, several sessions on a 2-core machine). Run the same command
+ * again after an interruption or in the next session: finished steps are skipped and the current
+ * training resumes from its last checkpoint.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { describeStep, SHIPPED_RECIPE } from "./recipe.ts";
+import { runRecipe, stepCommand, stepState } from "./recipe_runner.ts";
+
+const HELP = `deno task reproduce [--root DIR] [--data DIR] [--plan]
+
+  --root DIR   folder for every run and model of the recipe (default ~/fer-runs/reproduce)
+  --data DIR   prepared data (default data/prepared; deno task prepare makes it)
+  --plan       list the steps with their state and commands, run nothing
+
+Runs the recipe of models/default (README "Shipped model") step by step; the same command
+continues it after Ctrl-C or in a later session. The result is ROOT/model.
+`;
+
+async function main(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      root: { type: "string" },
+      data: { type: "string" },
+      plan: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const root = values.root ?? join(Deno.env.get("HOME") ?? ".", "fer-runs", "reproduce");
+  const extraTrainFlags = values.data ? ["--data", values.data] : [];
+  const recipe = SHIPPED_RECIPE;
+  if (values.plan) {
+    for (const [index, step] of recipe.steps.entries()) {
+      const state = await stepState(step, root);
+      const command = stepCommand(step, recipe, root, extraTrainFlags);
+      console.log(
+        `${index + 1}. [${state.done ? "done" : "todo"}] ${describeStep(step)} (${state.detail})` +
+          (command ? `\n   deno run -A training/${command.script} ${command.args.join(" ")}` : ""),
+      );
+    }
+    return 0;
+  }
+  // Ctrl-C reaches the child training too; it saves its checkpoint and exits, and the loop below
+  // then stops. Without a listener this process would die first and leave the child orphaned.
+  const onInterrupt = () => console.error("\ninterrupt: waiting for the current step to save...");
+  Deno.addSignalListener("SIGINT", onInterrupt);
+  try {
+    const outcome = await runRecipe(recipe, { root, extraTrainFlags });
+    if (!outcome.complete) return outcome.stopped?.code || 1;
+    console.error(
+      `reproduced ${recipe.name}: ${outcome.result} (compare: deno task evaluate --model ` +
+        `${outcome.result} --no-write)`,
+    );
+    return 0;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+  }
+}
+
+if (import.meta.main) {
+  try {
+    Deno.exit(await main(Deno.args));
+  } catch (error) {
+    console.error(`reproduce: ${error instanceof Error ? error.message : error}`);
+    Deno.exit(1);
+  }
+}
