@@ -19,6 +19,7 @@ import type { ExportResult } from "./export.ts";
 import { epochFolderName, EPOCHS_DIR, PIXEL_SCALE } from "./run.ts";
 import { averageWeightLists, parseEpochSelection } from "./average_weights.ts";
 import { recalibrateBatchNorm } from "./recalibrate_bn.ts";
+import { runMain } from "../src/cli/run_main.ts";
 
 const HELP = `deno task average --run DIR --epochs 80-96 --to DIR [flags]
 
@@ -156,11 +157,4 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main(Deno.args));
-  } catch (error) {
-    console.error(`average: ${error instanceof Error ? error.message : error}`);
-    Deno.exit(1);
-  }
-}
+if (import.meta.main) await runMain("average", main);

@@ -17,6 +17,7 @@ import { argmaxRows, type ClassificationReport, confusionMatrix, formatReport } 
 import { reportFromConfusion } from "./metrics.ts";
 import { confusionSvg } from "./charts.ts";
 import { PIXEL_SCALE } from "./run.ts";
+import { runMain } from "../src/cli/run_main.ts";
 
 const HELP = `deno task evaluate [flags]
 
@@ -130,11 +131,4 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main(Deno.args));
-  } catch (error) {
-    console.error(`evaluate: ${error instanceof Error ? error.message : error}`);
-    Deno.exit(1);
-  }
-}
+if (import.meta.main) await runMain("evaluate", main);

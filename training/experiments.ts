@@ -16,6 +16,7 @@ import { buildGrid, FEATURE_SETS, type GridModel } from "./experiments/grid.ts";
 import { markdownReport, reportSvg, seedTables } from "./experiments/report.ts";
 import { extremeFaces, landmarkFailures, landmarkSheetSvg } from "./experiments/landmark_sheet.ts";
 import { PRESENCE_THRESHOLD } from "../src/landmarks/face_mesh.ts";
+import { runMain } from "../src/cli/run_main.ts";
 
 const HELP = `deno task experiments [flags]
 
@@ -168,11 +169,4 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main(Deno.args));
-  } catch (error) {
-    console.error(`experiments: ${error instanceof Error ? error.message : error}`);
-    Deno.exit(1);
-  }
-}
+if (import.meta.main) await runMain("experiments", main);

@@ -12,6 +12,7 @@ import { useWasmBackend } from "../src/engine/backend.ts";
 import type { TrainConfig } from "./config.ts";
 import { exportFromRun, readRunConfig, readRunHistory } from "./run_folder.ts";
 import type { EpochRecord } from "./history.ts";
+import { runMain } from "../src/cli/run_main.ts";
 
 const HELP = `deno task export --run DIR --to DIR [--latest] [--quantization uint8|float16|none]`;
 
@@ -60,11 +61,4 @@ async function bestEpoch(runDir: string, history: EpochRecord[]): Promise<number
   return history.reduce((best, e) => (e.valAccuracy > best.valAccuracy ? e : best)).epoch;
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main(Deno.args));
-  } catch (error) {
-    console.error(`export: ${error instanceof Error ? error.message : error}`);
-    Deno.exit(1);
-  }
-}
+if (import.meta.main) await runMain("export", main);

@@ -14,6 +14,7 @@ import { searchSvg } from "./optimize/chart.ts";
 import { processEvaluator, trialConfig } from "./optimize/process.ts";
 import { bestTrial, runSearch } from "./optimize/search.ts";
 import { SEED_SPACE } from "./optimize/space.ts";
+import { runMain } from "../src/cli/run_main.ts";
 
 const HELP = `deno task optimize [search flags] [train flags]
 
@@ -127,11 +128,4 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main(Deno.args));
-  } catch (error) {
-    console.error(`optimize: ${error instanceof Error ? error.message : error}`);
-    Deno.exit(1);
-  }
-}
+if (import.meta.main) await runMain("optimize", main);

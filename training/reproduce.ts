@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { describeStep, SHIPPED_RECIPE } from "./recipe.ts";
 import { runRecipe, stepCommand, stepState } from "./recipe_runner.ts";
+import { runMain } from "../src/cli/run_main.ts";
 
 const HELP = `deno task reproduce [--root DIR] [--data DIR] [--plan]
 
@@ -67,11 +68,4 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main(Deno.args));
-  } catch (error) {
-    console.error(`reproduce: ${error instanceof Error ? error.message : error}`);
-    Deno.exit(1);
-  }
-}
+if (import.meta.main) await runMain("reproduce", main);

@@ -15,6 +15,7 @@ import { applyFerPlus, readFerPlusVotes } from "./ferplus.ts";
 import { FERPLUS_EMOTIONS } from "../src/labels.ts";
 import { teacherScores } from "./distill.ts";
 import { checkInitFrom } from "./init_weights.ts";
+import { runMain } from "../src/cli/run_main.ts";
 
 const HELP = `deno task train [flags]
 
@@ -153,11 +154,4 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main(Deno.args));
-  } catch (error) {
-    console.error(`train: ${error instanceof Error ? error.message : error}`);
-    Deno.exit(1);
-  }
-}
+if (import.meta.main) await runMain("train", main);
