@@ -1,14 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../assert.ts";
-import { writeManifest, writePreparedSplit } from "../../src/data/cache.ts";
 import { readModelMetadata } from "../../src/model/io.ts";
 import { toTrainData } from "../../training/dataset.ts";
 import { EPOCHS_DIR, PIXEL_SCALE, runTraining } from "../../training/run.ts";
 import { averageWeightLists, parseEpochSelection } from "../../training/average_weights.ts";
 import { recalibrateBatchNorm } from "../../training/recalibrate_bn.ts";
 import { averageRun } from "../../training/average_run.ts";
-import { syntheticSplit } from "./synthetic.ts";
+import { syntheticSplit, writeSyntheticPrepared } from "./synthetic.ts";
 import { tinyDefaultModel, tinyTrainConfig, useWasmTraining } from "./tiny_training.ts";
 
 const LABELS = ["a", "b", "c"];
@@ -92,20 +91,7 @@ Deno.test("average: --keep-epochs snapshots -> averaged, recalibrated, exported 
     const dataDir = join(dir, "prepared");
     const train = syntheticSplit("Training", 48, 3, 21);
     const val = syntheticSplit("PublicTest", 24, 3, 22);
-    await writePreparedSplit(dataDir, train);
-    await writePreparedSplit(dataDir, val);
-    await writeManifest(dataDir, {
-      formatVersion: 1,
-      labels: LABELS,
-      expressions: [0, 1, 2],
-      splits: {
-        Training: { count: 48, classCounts: [16, 16, 16] },
-        PublicTest: { count: 24, classCounts: [8, 8, 8] },
-      },
-      features: {},
-      source: { path: "synthetic", bytes: 0, sha256: "abc" },
-      options: {},
-    });
+    await writeSyntheticPrepared(dataDir, [train, val], LABELS);
     const config = tinyTrainConfig({ data: dataDir, quantization: "float16" });
     const runDir = join(dir, "run");
     const result = await runTraining(config, {

@@ -1,13 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { assertAlmostEquals, assertEquals, assertOk } from "../assert.ts";
-import { writeManifest, writePreparedSplit } from "../../src/data/cache.ts";
 import { readModelMetadata } from "../../src/model/io.ts";
 import { defaultConfig, mergeConfig } from "../../training/config.ts";
 import { toTrainData } from "../../training/dataset.ts";
 import { exportModel } from "../../training/export.ts";
 import { evaluateModelDir } from "../../training/evaluate.ts";
-import { syntheticSplit } from "./synthetic.ts";
+import { syntheticSplit, writeSyntheticPrepared } from "./synthetic.ts";
 import { tinyDefaultModel } from "./tiny_training.ts";
 
 const LABELS = ["a", "b", "c"];
@@ -45,16 +44,7 @@ Deno.test("export writes a quantized model whose evaluation matches the export's
     assertAlmostEquals(metadata.metrics.quantized!.accuracy, result.quantized.accuracy);
 
     const dataDir = join(dir, "prepared");
-    await writePreparedSplit(dataDir, val);
-    await writeManifest(dataDir, {
-      formatVersion: 1,
-      labels: LABELS,
-      expressions: [0, 1, 2],
-      splits: { PublicTest: { count: 30, classCounts: [10, 10, 10] } },
-      features: {},
-      source: { path: "synthetic", bytes: 0, sha256: "" },
-      options: {},
-    });
+    await writeSyntheticPrepared(dataDir, [val], LABELS);
     const report = await evaluateModelDir(modelDir, "PublicTest", { dataDir });
     assertEquals(report.count, 30);
     assertAlmostEquals(report.accuracy, result.quantized.accuracy, 1e-9);

@@ -1,10 +1,9 @@
 import { join } from "node:path";
 import { assertEquals, assertOk } from "../assert.ts";
-import { writeManifest, writePreparedSplit } from "../../src/data/cache.ts";
 import { readModelMetadata } from "../../src/model/io.ts";
 import { describeStep, type Recipe, SHIPPED_RECIPE } from "../../training/recipe.ts";
 import { runRecipe, type ScriptRunner, stepState } from "../../training/recipe_runner.ts";
-import { syntheticSplit } from "./synthetic.ts";
+import { syntheticSplit, writeSyntheticPrepared } from "./synthetic.ts";
 
 /** Train 2 epochs, continue to 3, average 2-3, fork, distil to 4, average 4. */
 const TINY_RECIPE: Recipe = {
@@ -202,20 +201,11 @@ Deno.test("the shipped recipe ends in the averaged model its README describes", 
 Deno.test("the tiny recipe runs end to end through the real train and average CLIs", async () => {
   await withRoot(async (root) => {
     const data = join(root, "data");
-    await writePreparedSplit(data, syntheticSplit("Training", 48, 3, 1));
-    await writePreparedSplit(data, syntheticSplit("PublicTest", 24, 3, 2));
-    await writeManifest(data, {
-      formatVersion: 1,
-      labels: ["a", "b", "c"],
-      expressions: [0, 1, 2],
-      splits: {
-        Training: { count: 48, classCounts: [16, 16, 16] },
-        PublicTest: { count: 24, classCounts: [8, 8, 8] },
-      },
-      features: {},
-      source: { path: "synthetic", bytes: 0, sha256: "abc" },
-      options: {},
-    });
+    await writeSyntheticPrepared(
+      data,
+      [syntheticSplit("Training", 48, 3, 1), syntheticSplit("PublicTest", 24, 3, 2)],
+      ["a", "b", "c"],
+    );
     const recipe: Recipe = {
       ...TINY_RECIPE,
       trainFlags: [

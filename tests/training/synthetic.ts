@@ -4,7 +4,12 @@
  *
  * @module
  */
-import type { PreparedSplit, SplitName } from "../../src/data/cache.ts";
+import {
+  type PreparedSplit,
+  type SplitName,
+  writeManifest,
+  writePreparedSplit,
+} from "../../src/data/cache.ts";
 import { Rng } from "../../training/rng.ts";
 
 /** Makes `count` images over `classes` classes, labels cycling, deterministic from `seed`. */
@@ -37,4 +42,31 @@ export function syntheticSplit(
   }
   if (f) features.hog = f;
   return { split, count, images, labels, features };
+}
+
+/**
+ * Writes `splits` and their manifest to `dir` as `deno task prepare` would, so that code reading
+ * prepared data from disk (the CLIs, `averageRun`, `evaluateModelDir`) can run on them.
+ */
+export async function writeSyntheticPrepared(
+  dir: string,
+  splits: PreparedSplit[],
+  labels: string[],
+): Promise<void> {
+  const counts: Partial<Record<SplitName, { count: number; classCounts: number[] }>> = {};
+  for (const split of splits) {
+    await writePreparedSplit(dir, split);
+    const classCounts = labels.map(() => 0);
+    for (const label of split.labels) classCounts[label]++;
+    counts[split.split] = { count: split.count, classCounts };
+  }
+  await writeManifest(dir, {
+    formatVersion: 1,
+    labels,
+    expressions: labels.map((_, i) => i),
+    splits: counts,
+    features: {},
+    source: { path: "synthetic", bytes: 0, sha256: "" },
+    options: {},
+  });
 }
