@@ -17,8 +17,13 @@ export interface TrainStep {
   restartAt?: number;
   /** Peak learning rate (`--lr`); the config default when absent. */
   learningRate?: number;
-  /** Teacher model folder, relative to the root (`--teacher`). */
+  /**
+   * Teacher model folder(s) for `--teacher`, comma-separated; relative paths are resolved against
+   * the recipe's root, absolute ones are kept.
+   */
   teacher?: string;
+  /** More train flags for this step only (e.g. `["--seed", "7"]`). */
+  flags?: string[];
 }
 
 /** Average the run's kept epochs `from`..`to` into the model folder `out` (`deno task average`). */
@@ -91,6 +96,78 @@ export const SHIPPED_RECIPE: Recipe = {
   ],
   result: "model",
 };
+
+/**
+ * Checks a recipe read from JSON (`deno task reproduce --recipe FILE`) and returns it typed;
+ * throws naming the first step or field that is wrong.
+ */
+export function parseRecipe(value: unknown): Recipe {
+  const fail = (what: string): never => {
+    throw new Error(`recipe: ${what}`);
+  };
+  const object = (v: unknown, where: string) =>
+    typeof v === "object" && v !== null && !Array.isArray(v)
+      ? v as Record<string, unknown>
+      : fail(`${where} must be an object`);
+  const text = (v: unknown, where: string) =>
+    typeof v === "string" && v.length > 0 ? v : fail(`${where} must be a non-empty string`);
+  const count = (v: unknown, where: string) =>
+    Number.isInteger(v) && (v as number) > 0
+      ? v as number
+      : fail(`${where} must be a whole number > 0`);
+  const texts = (v: unknown, where: string) =>
+    Array.isArray(v) && v.every((s) => typeof s === "string")
+      ? v as string[]
+      : fail(`${where} must be a list of strings`);
+  const recipe = object(value, "the file");
+  const steps = Array.isArray(recipe.steps) && recipe.steps.length > 0
+    ? recipe.steps
+    : fail("steps must be a non-empty list");
+  const parsed: RecipeStep[] = steps.map((raw, i) => {
+    const where = `step ${i + 1}`;
+    const step = object(raw, where);
+    const run = text(step.run, `${where}.run`);
+    switch (step.kind) {
+      case "train": {
+        const train: TrainStep = {
+          kind: "train",
+          run,
+          epochs: count(step.epochs, `${where}.epochs`),
+        };
+        if (step.restartAt !== undefined) {
+          train.restartAt = count(step.restartAt, `${where}.restartAt`);
+        }
+        if (step.learningRate !== undefined) {
+          const lr = step.learningRate;
+          train.learningRate = typeof lr === "number" && lr > 0
+            ? lr
+            : fail(`${where}.learningRate must be > 0`);
+        }
+        if (step.teacher !== undefined) train.teacher = text(step.teacher, `${where}.teacher`);
+        if (step.flags !== undefined) train.flags = texts(step.flags, `${where}.flags`);
+        return train;
+      }
+      case "average": {
+        const from = count(step.from, `${where}.from`);
+        const to = count(step.to, `${where}.to`);
+        if (to < from) fail(`${where}: to (${to}) is before from (${from})`);
+        return { kind: "average", run, from, to, out: text(step.out, `${where}.out`) };
+      }
+      case "fork":
+        return { kind: "fork", run, to: text(step.to, `${where}.to`) };
+      default:
+        return fail(
+          `${where}.kind must be train, average or fork, not ${JSON.stringify(step.kind)}`,
+        );
+    }
+  });
+  return {
+    name: typeof recipe.name === "string" ? recipe.name : "recipe",
+    trainFlags: recipe.trainFlags === undefined ? [] : texts(recipe.trainFlags, "trainFlags"),
+    steps: parsed,
+    result: text(recipe.result, "result"),
+  };
+}
 
 /** One line describing a step, e.g. `train default-v1 to epoch 18`. */
 export function describeStep(step: RecipeStep): string {

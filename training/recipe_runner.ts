@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { describeStep, type Recipe, type RecipeStep } from "./recipe.ts";
 
 /** What a step has done so far. */
@@ -80,8 +80,13 @@ export function stepCommand(
     const args = ["--run-dir", join(root, step.run), "--resume", "--epochs", String(step.epochs)];
     if (step.restartAt !== undefined) args.push("--restart-at", String(step.restartAt));
     if (step.learningRate !== undefined) args.push("--lr", String(step.learningRate));
-    if (step.teacher) args.push("--teacher", join(root, step.teacher));
-    return { script: "train.ts", args: [...args, ...recipe.trainFlags, ...extraTrainFlags] };
+    if (step.teacher) {
+      args.push("--teacher", step.teacher.split(",").map((dir) => resolve(root, dir)).join(","));
+    }
+    return {
+      script: "train.ts",
+      args: [...args, ...recipe.trainFlags, ...(step.flags ?? []), ...extraTrainFlags],
+    };
   }
   if (step.kind === "average") {
     return {

@@ -2,24 +2,27 @@
  * `deno task reproduce`: trains the shipped default model again from scratch with one command
  * ({@link SHIPPED_RECIPE}: ~141 epochs, several sessions on a 2-core machine). Run the same command
  * again after an interruption or in the next session: finished steps are skipped and the current
- * training resumes from its last checkpoint.
+ * training resumes from its last checkpoint. `--recipe FILE` runs another recipe (JSON) the same
+ * way, e.g. an experiment that spans sessions.
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { describeStep, SHIPPED_RECIPE } from "./recipe.ts";
+import { describeStep, parseRecipe, SHIPPED_RECIPE } from "./recipe.ts";
 import { runRecipe, stepCommand, stepState } from "./recipe_runner.ts";
 import { runMain } from "../src/cli/run_main.ts";
 
-const HELP = `deno task reproduce [--root DIR] [--data DIR] [--plan]
+const HELP = `deno task reproduce [--root DIR] [--data DIR] [--recipe FILE] [--plan]
 
-  --root DIR   folder for every run and model of the recipe (default ~/fer-runs/reproduce)
-  --data DIR   prepared data (default data/prepared; deno task prepare makes it)
-  --plan       list the steps with their state and commands, run nothing
+  --root DIR     folder for every run and model of the recipe (default ~/fer-runs/reproduce)
+  --data DIR     prepared data (default data/prepared; deno task prepare makes it)
+  --recipe FILE  another recipe as JSON (same shape as training/recipe.ts's Recipe)
+  --plan         list the steps with their state and commands, run nothing
 
 Runs the recipe of models/default (README "Shipped model") step by step; the same command
-continues it after Ctrl-C or in a later session. The result is ROOT/model.
+continues it after Ctrl-C or in a later session. The result is ROOT/model (ROOT/<result> for a
+--recipe file).
 `;
 
 async function main(args: string[]): Promise<number> {
@@ -28,6 +31,7 @@ async function main(args: string[]): Promise<number> {
     options: {
       root: { type: "string" },
       data: { type: "string" },
+      recipe: { type: "string" },
       plan: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -39,7 +43,9 @@ async function main(args: string[]): Promise<number> {
   }
   const root = values.root ?? join(Deno.env.get("HOME") ?? ".", "fer-runs", "reproduce");
   const extraTrainFlags = values.data ? ["--data", values.data] : [];
-  const recipe = SHIPPED_RECIPE;
+  const recipe = values.recipe
+    ? parseRecipe(JSON.parse(await Deno.readTextFile(values.recipe)))
+    : SHIPPED_RECIPE;
   if (values.plan) {
     for (const [index, step] of recipe.steps.entries()) {
       const state = await stepState(step, root);

@@ -1,8 +1,13 @@
 import { join } from "node:path";
-import { assertEquals, assertOk } from "../assert.ts";
+import { assertEquals, assertOk, assertThrows } from "../assert.ts";
 import { readModelMetadata } from "../../src/model/io.ts";
-import { describeStep, type Recipe, SHIPPED_RECIPE } from "../../training/recipe.ts";
-import { runRecipe, type ScriptRunner, stepState } from "../../training/recipe_runner.ts";
+import { describeStep, parseRecipe, type Recipe, SHIPPED_RECIPE } from "../../training/recipe.ts";
+import {
+  runRecipe,
+  type ScriptRunner,
+  stepCommand,
+  stepState,
+} from "../../training/recipe_runner.ts";
 import { syntheticSplit, writeSyntheticPrepared } from "./synthetic.ts";
 
 /** Train 2 epochs, continue to 3, average 2-3, fork, distil to 4, average 4. */
@@ -233,4 +238,40 @@ Deno.test("the tiny recipe runs end to end through the real train and average CL
     // The distillation cycle read its teacher's scores, cached in its own run folder.
     assertOk((await Deno.stat(join(root, "kd", "teacher-scores.json"))).isFile);
   });
+});
+
+Deno.test("parseRecipe accepts a recipe file and names the first thing wrong in a bad one", async () => {
+  const json = {
+    name: "born-again",
+    trainFlags: ["--workers", "2"],
+    steps: [
+      { kind: "train", run: "s1", epochs: 38, teacher: "/models/a,t1", flags: ["--seed", "7"] },
+      { kind: "average", run: "s1", from: 30, to: 38, out: "model" },
+    ],
+    result: "model",
+  };
+  const recipe = parseRecipe(json);
+  assertEquals(recipe.steps[0], {
+    kind: "train",
+    run: "s1",
+    epochs: 38,
+    teacher: "/models/a,t1",
+    flags: ["--seed", "7"],
+  });
+  // Teachers resolve against the root unless absolute; a step's flags follow the recipe's.
+  const args = stepCommand(recipe.steps[0], recipe, "/runs")!.args.join(" ");
+  assertOk(args.endsWith("--teacher /models/a,/runs/t1 --workers 2 --seed 7"), args);
+
+  const broken = (change: Record<string, unknown>, index = 0) => ({
+    ...json,
+    steps: json.steps.map((step, i) => i === index ? { ...step, ...change } : step),
+  });
+  await assertThrows(() => parseRecipe(broken({ kind: "evaluate" })), "step 1.kind");
+  await assertThrows(() => parseRecipe(broken({ epochs: 0 })), "step 1.epochs");
+  await assertThrows(() => parseRecipe(broken({ flags: "--seed 7" })), "step 1.flags");
+  await assertThrows(() => parseRecipe(broken({ from: 40 }, 1)), "step 2: to (38) is before");
+  await assertThrows(() => parseRecipe(broken({ out: "" }, 1)), "step 2.out");
+  await assertThrows(() => parseRecipe({ ...json, steps: [] }), "steps");
+  await assertThrows(() => parseRecipe({ ...json, result: undefined }), "result");
+  await assertThrows(() => parseRecipe([]), "the file");
 });
