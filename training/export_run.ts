@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { loadLayersModelDir } from "../src/model/io.ts";
 import { useWasmBackend } from "../src/engine/backend.ts";
 import type { TrainConfig } from "./config.ts";
-import { exportFromRun, readRunConfig, readRunHistory } from "./run_folder.ts";
+import { exportFromRun, readRunConfig } from "./run_folder.ts";
+import { readRunHistory } from "./history.ts";
 import type { EpochRecord } from "./history.ts";
 import { runMain } from "../src/cli/run_main.ts";
 

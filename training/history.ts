@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { join } from "node:path";
 
 /** One epoch's numbers. */
 export interface EpochRecord {
@@ -22,4 +23,9 @@ export interface EpochRecord {
   seconds: number;
   /** Training images per second. */
   imagesPerSecond: number;
+}
+
+/** The run's `history.json`: one record per finished epoch. */
+export async function readRunHistory(runDir: string): Promise<EpochRecord[]> {
+  return JSON.parse(await Deno.readTextFile(join(runDir, "history.json"))) as EpochRecord[];
 }

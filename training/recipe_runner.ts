@@ -13,6 +13,7 @@
  */
 import { join, resolve } from "node:path";
 import { describeStep, type Recipe, type RecipeStep } from "./recipe.ts";
+import { readRunHistory } from "./history.ts";
 
 /** What a step has done so far. */
 export interface StepState {
@@ -178,7 +179,7 @@ export const runTrainingScript: ScriptRunner = async (script, args) => {
 
 async function finishedEpochs(runDir: string): Promise<number> {
   try {
-    const history = JSON.parse(await Deno.readTextFile(join(runDir, "history.json")));
+    const history = await readRunHistory(runDir);
     return Array.isArray(history) ? history.length : 0;
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return 0;

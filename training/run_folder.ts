@@ -8,7 +8,6 @@ import type * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { readManifest, readPreparedSplit } from "../src/data/cache.ts";
 import { defaultConfig, mergeConfig, type TrainConfig } from "./config.ts";
-import type { EpochRecord } from "./history.ts";
 import { toTrainData } from "./dataset.ts";
 import { exportModel, type ExportResult } from "./export.ts";
 
@@ -20,11 +19,6 @@ export async function readRunConfig(
   const saved = JSON.parse(await Deno.readTextFile(join(runDir, "config.json"))) as TrainConfig;
   const config = mergeConfig(defaultConfig(saved.model), saved);
   return quantization ? { ...config, quantization } : config;
-}
-
-/** The run's `history.json`: one record per finished epoch. */
-export async function readRunHistory(runDir: string): Promise<EpochRecord[]> {
-  return JSON.parse(await Deno.readTextFile(join(runDir, "history.json"))) as EpochRecord[];
 }
 
 /** Where the weights of {@link exportFromRun} come from, as its `fer-model.json` records it. */

@@ -10,17 +10,12 @@ import {
 import { prepareDataset, type PrepareOptions } from "../../training/prepare/run.ts";
 import { formatSummary } from "../../training/prepare/summary.ts";
 import { ferLine, pixelText } from "./fer_rows.ts";
+import { withTempDir } from "../temp_dir.ts";
 
 const FIXTURE = new URL("../fixtures/fer2013_sample.csv.gz", import.meta.url).pathname;
 
-async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "fer-prepare-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+/** A temporary output folder for one test. */
+const withOutDir = (fn: (dir: string) => Promise<void>) => withTempDir("fer-prepare-", fn);
 
 function options(out: string, extra: Partial<PrepareOptions> = {}): PrepareOptions {
   return {
@@ -72,7 +67,7 @@ Deno.test("load: registered extractors plug in by name", async () => {
 });
 
 Deno.test("prepare: writes a cache that reads back with the fixture's counts and features", async () => {
-  await withTempDir(async (out) => {
+  await withOutDir(async (out) => {
     const result = await prepareDataset(options(out));
     assertEquals(result.upToDate, false);
     const manifest = await readManifest(out);
@@ -93,7 +88,7 @@ Deno.test("prepare: writes a cache that reads back with the fixture's counts and
 });
 
 Deno.test("prepare: same inputs are up to date; other options rebuild and drop stale files", async () => {
-  await withTempDir(async (out) => {
+  await withOutDir(async (out) => {
     await prepareDataset(options(out));
     assertEquals((await prepareDataset(options(out))).upToDate, true);
     const subset = await prepareDataset(
@@ -118,7 +113,7 @@ Deno.test("prepare: same inputs are up to date; other options rebuild and drop s
 });
 
 Deno.test("prepare: --jpg writes one PNG per image under split and emotion", async () => {
-  await withTempDir(async (out) => {
+  await withOutDir(async (out) => {
     await prepareDataset(options(out, { features: [], images: true, limit: 3 }));
     const root = `${out}/images/PublicTest`;
     const emotions = (await Array.fromAsync(Deno.readDir(root))).map((e) => e.name).sort();
@@ -133,7 +128,7 @@ Deno.test("prepare: --jpg writes one PNG per image under split and emotion", asy
 });
 
 Deno.test("prepare: a failed run (strict, bad row) keeps the previous cache intact", async () => {
-  await withTempDir(async (out) => {
+  await withOutDir(async (out) => {
     await prepareDataset(options(out, { features: [] }));
     const bad = `${out}/bad.csv`;
     await Deno.writeTextFile(bad, `emotion,pixels,Usage\n${ferLine(9, "Training")}\n`);
@@ -143,7 +138,7 @@ Deno.test("prepare: a failed run (strict, bad row) keeps the previous cache inta
 });
 
 Deno.test("prepare CLI: prints the summary, rejects bad flags with exit code 2", async () => {
-  await withTempDir(async (out) => {
+  await withOutDir(async (out) => {
     const run = (...args: string[]) =>
       new Deno.Command(Deno.execPath(), {
         args: [

@@ -9,6 +9,7 @@ import {
   stepState,
 } from "../../training/recipe_runner.ts";
 import { syntheticSplit, writeSyntheticPrepared } from "./synthetic.ts";
+import { withTempDir } from "../temp_dir.ts";
 
 /** Train 2 epochs, continue to 3, average 2-3, fork, distil to 4, average 4. */
 const TINY_RECIPE: Recipe = {
@@ -48,14 +49,8 @@ function fakeScripts(calls: string[][], failAt?: { call: number; code: number; e
   return runner;
 }
 
-async function withRoot(fn: (root: string) => Promise<void>): Promise<void> {
-  const root = await Deno.makeTempDir({ prefix: "fer-recipe-" });
-  try {
-    await fn(root);
-  } finally {
-    await Deno.remove(root, { recursive: true });
-  }
-}
+/** A temporary recipe root for one test. */
+const withRoot = (fn: (root: string) => Promise<void>) => withTempDir("fer-recipe-", fn);
 
 Deno.test("runRecipe runs the steps in order with the CLI flags, then skips them all", async () => {
   await withRoot(async (root) => {
