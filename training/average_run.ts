@@ -20,6 +20,7 @@ import type { ExportResult } from "./export.ts";
 import { epochFolderName, EPOCHS_DIR, PIXEL_SCALE } from "./run.ts";
 import { averageWeightLists, parseEpochSelection } from "./average_weights.ts";
 import { recalibrateBatchNorm } from "./recalibrate_bn.ts";
+import { MirrorSymmetry } from "./models/mirror_symmetry.ts";
 import { runMain } from "../src/cli/run_main.ts";
 
 const HELP = `deno task average --run DIR --epochs 80-96 --to DIR [flags]
@@ -92,9 +93,16 @@ export async function averageRun(options: AverageRunOptions): Promise<ExportResu
       label: "batch-norm statistics",
       unit: "layer",
     });
+    // A mirror-tied model stays tied: measured on mirrored images too, tied again layer by layer
+    // (only float rounding separates the pairs), so each layer is measured behind tied ones.
+    const symmetry = config.mirrorSymmetric ? MirrorSymmetry.of(model) : undefined;
     recalibrateBatchNorm(model, trainData, {
       pixelScale: PIXEL_SCALE,
-      onLayer: (done) => bar?.update(done),
+      withMirrorImages: symmetry !== undefined,
+      onLayer: (done) => {
+        symmetry?.project();
+        bar?.update(done);
+      },
     });
     bar?.done();
 

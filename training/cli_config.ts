@@ -89,6 +89,7 @@ export async function parseTrainArgs(
       "no-bn-conv": { type: "boolean" },
       "bn-dense": { type: "boolean" },
       "no-bn-dense": { type: "boolean" },
+      "mirror-symmetric": { type: "boolean" },
       "augment": { type: "boolean" },
       "no-augment": { type: "boolean" },
       "help": { type: "boolean", short: "h", default: false },
@@ -113,6 +114,7 @@ export async function parseTrainArgs(
   if (values["no-bn-conv"]) patch.batchNormConv = false;
   if (values["bn-dense"]) patch.batchNormDense = true;
   if (values["no-bn-dense"]) patch.batchNormDense = false;
+  if (values["mirror-symmetric"]) patch.mirrorSymmetric = true;
   if (values["no-augment"]) patch.augment = { flip: false, shift: 0, rotate: 0, scale: 0 };
   config = validateConfig(mergeConfig(config, patch as Partial<TrainConfig>));
   return {

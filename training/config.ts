@@ -97,6 +97,11 @@ export interface TrainConfig {
   teacherTta: "none" | "flip" | "tencrop";
   /** Weight quantization at export. */
   quantization: "uint8" | "float16" | "none";
+  /**
+   * Tie the default model's weights so a face and its mirror image score the same (see
+   * `models/mirror_symmetry.ts`): one view then does what flip test-time augmentation does.
+   */
+  mirrorSymmetric: boolean;
 }
 
 const COMMON: Omit<TrainConfig, "model"> = {
@@ -126,6 +131,7 @@ const COMMON: Omit<TrainConfig, "model"> = {
   teacherWeight: 0.5,
   teacherTta: "flip",
   quantization: "uint8",
+  mirrorSymmetric: false,
 };
 
 /**
@@ -177,6 +183,9 @@ export function validateConfig(c: TrainConfig): TrainConfig {
   if (!(c.teacherWeight >= 0 && c.teacherWeight <= 1)) fail("teacherWeight", "must be in [0, 1]");
   if (!["none", "flip", "tencrop"].includes(c.teacherTta)) {
     fail("teacherTta", "must be none, flip or tencrop");
+  }
+  if (c.mirrorSymmetric && (c.model !== "default" || c.features.length > 0)) {
+    fail("mirrorSymmetric", "needs the default model without feature inputs");
   }
   if (c.teacher && c.labels === "ferplus") {
     fail("teacher", "cannot be combined with labels=ferplus");

@@ -16,6 +16,11 @@ export interface RecalibrateOptions {
   batchSize?: number;
   /** Pixel scale the model was trained with. */
   pixelScale: number;
+  /**
+   * Measure on every image and its mirror image (for mirror-tied models, whose paired channels
+   * must get equal statistics).
+   */
+  withMirrorImages?: boolean;
   /** Called after each batch-norm layer with its index and the number of such layers. */
   onLayer?: (done: number, total: number) => void;
 }
@@ -70,14 +75,18 @@ export function recalibrateBatchNorm(
         (_, i) => start + i,
       );
       const batch = makeBatch(data, indices, options.pixelScale);
+      const views = options.withMirrorImages ? 2 : 1;
       const [mean, variance] = tf.tidy(() => {
-        const x = probe.predict(batch.inputs) as tf.Tensor;
+        const inputs = options.withMirrorImages
+          ? batch.inputs.map((image) => tf.concat([image, tf.reverse(image, 2)]))
+          : batch.inputs;
+        const x = probe.predict(inputs) as tf.Tensor;
         const axes = x.shape.slice(0, -1).map((_, i) => i);
         const m = tf.moments(x, axes);
         return [m.mean, m.variance];
       });
       moments.add(
-        indices.length * perImage,
+        indices.length * views * perImage,
         mean.dataSync() as Float32Array,
         variance.dataSync() as Float32Array,
       );

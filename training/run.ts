@@ -21,6 +21,7 @@ import { buildModel } from "./models/mod.ts";
 import { curvesSvg } from "./charts.ts";
 import { evaluateModel } from "./predict_batches.ts";
 import { DataParallelTrainer } from "../src/engine/data_parallel.ts";
+import { MirrorSymmetry } from "./models/mirror_symmetry.ts";
 import { initWeightsFrom } from "./init_weights.ts";
 
 /** Inputs of {@link runTraining}. */
@@ -147,6 +148,9 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
     await initWeightsFrom(model, config.initFrom);
     console.error(`initial weights from ${config.initFrom}`);
   }
+  // Tied from the first step on (a fresh or --init-from start is projected; a resumed one already is).
+  const mirror = config.mirrorSymmetric ? MirrorSymmetry.of(model) : undefined;
+  mirror?.project();
   const bestWeights = { weights: undefined as tf.Tensor[] | undefined };
   const trainer = options.workers === 2
     ? await DataParallelTrainer.create(model, optimizer)
@@ -186,6 +190,7 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
       const rng = new Rng(config.seed * 7919 + state.step);
       const batch = makeBatch(train, indices, PIXEL_SCALE, { config: config.augment, rng });
       const [loss, acc] = await step(batch.inputs, batch.targets) as number[];
+      mirror?.project();
       tf.dispose([...batch.inputs, batch.targets]);
       lossSum += loss * indices.length;
       accSum += acc * indices.length;

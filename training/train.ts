@@ -34,6 +34,7 @@ const HELP = `deno task train [flags]
   --teacher-weight X      share of the teacher's scores in each target (default 0.5)
   --teacher-tta MODE      none | flip | tencrop views the teacher averages (default flip)
   --features landmarks,hog|hogWindows  --bn-conv/--no-bn-conv  --bn-dense/--no-bn-dense
+  --mirror-symmetric      tie the weights so a face and its mirror image score the same (default model)
   --no-augment --width X --limit N --seed N --quantization uint8|float16|none
   --workers 1|2           2 = data-parallel on two cores (faster; 1 is bit-reproducible)
   --keep-epochs           keep every epoch's weights in RUN/epochs/ (for deno task average)

@@ -1,0 +1,60 @@
+import { join } from "node:path";
+import { assertEquals, assertThrows } from "../assert.ts";
+import { withTempDir } from "../temp_dir.ts";
+import { parseTrainArgs } from "../../training/cli_config.ts";
+import { defaultConfig } from "../../training/config.ts";
+
+Deno.test("train flags: defaults per model, then --config, then each flag", async () => {
+  const plain = await parseTrainArgs([]);
+  assertEquals(plain.config, defaultConfig("default"));
+  assertEquals(plain.flags.workers, 1);
+  assertEquals(plain.flags.resume, false);
+
+  await withTempDir("fer-cli-config-", async (dir) => {
+    const file = join(dir, "config.json");
+    await Deno.writeTextFile(
+      file,
+      JSON.stringify({ epochs: 9, learningRate: 0.5, augment: { rotate: 3 } }),
+    );
+    const merged = await parseTrainArgs([
+      "--config",
+      file,
+      "--lr",
+      "0.01",
+      "--no-bn-dense",
+      "--workers",
+      "2",
+      "--resume",
+    ]);
+    assertEquals(merged.config.epochs, 9); // from the file
+    assertEquals(merged.config.learningRate, 0.01); // the flag wins over the file
+    assertEquals(merged.config.augment, { ...defaultConfig("default").augment, rotate: 3 }); // merged deeply
+    assertEquals(merged.config.batchNormDense, false);
+    assertEquals(merged.flags.workers, 2);
+    assertEquals(merged.flags.resume, true);
+  });
+
+  const modelA = await parseTrainArgs(["--model", "a", "--no-augment"]);
+  assertEquals(modelA.config.optimizer, "momentum"); // the seed's recipe
+  assertEquals(modelA.config.augment, { flip: false, shift: 0, rotate: 0, scale: 0 });
+  const features = await parseTrainArgs(["--features", "landmarks, hog"]);
+  assertEquals(features.config.features, ["landmarks", "hog"]);
+  const tied = await parseTrainArgs(["--mirror-symmetric"]);
+  assertEquals(tied.config.mirrorSymmetric, true);
+});
+
+Deno.test("train flags: a bad value is refused with the flag or field it came from", async () => {
+  await assertThrows(() => parseTrainArgs(["--lr", "fast"]), '--lr expects a number, got "fast"');
+  await assertThrows(() => parseTrainArgs(["--workers", "3"]), "--workers must be 1 or 2");
+  await assertThrows(() => parseTrainArgs(["--keep-prob", "0"]), "config: keepProb");
+  await assertThrows(() => parseTrainArgs(["--restart-at", "50"]), "config: restartEpoch");
+  await assertThrows(
+    () => parseTrainArgs(["--model", "a", "--mirror-symmetric"]),
+    "config: mirrorSymmetric needs the default model",
+  );
+  await assertThrows(
+    () => parseTrainArgs(["--features", "hog", "--mirror-symmetric"]),
+    "config: mirrorSymmetric",
+  );
+  await assertThrows(() => parseTrainArgs(["--no-such-flag"]), "no-such-flag");
+});
