@@ -96,17 +96,38 @@ export async function saveModelDir(
   return sizeBytes;
 }
 
+/**
+ * Reads one file of a model folder; a missing file is a `Deno.errors.NotFound` that says which
+ * folder lacks which file (rather than Deno's "No such file or directory (os error 2)").
+ */
+async function readModelFile(
+  dir: string | URL,
+  name: string,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const path = joinPath(dir, name);
+  try {
+    return await Deno.readFile(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    const folder = dir instanceof URL ? dir.pathname : dir;
+    throw new Deno.errors.NotFound(
+      `${folder} is not an exported model folder: it has no ${name}`,
+      { cause: error },
+    );
+  }
+}
+
 /** Loads the LayersModel stored in `dir` (path or file URL), dequantizing its weights. */
 export async function loadLayersModelDir(dir: string | URL): Promise<tf.LayersModel> {
   const modelJson = JSON.parse(
-    await Deno.readTextFile(joinPath(dir, "model.json")),
+    new TextDecoder().decode(await readModelFile(dir, "model.json")),
   ) as tf.io.ModelJSON;
   const specs: tf.io.WeightsManifestEntry[] = [];
   const shards: ArrayBuffer[] = [];
   for (const group of modelJson.weightsManifest) {
     specs.push(...group.weights);
     for (const path of group.paths) {
-      const bytes = await Deno.readFile(joinPath(dir, path));
+      const bytes = await readModelFile(dir, path);
       shards.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     }
   }
@@ -118,8 +139,8 @@ export async function loadLayersModelDir(dir: string | URL): Promise<tf.LayersMo
 
 /** Reads `fer-model.json` from `dir`. */
 export async function readModelMetadata(dir: string | URL): Promise<FerModelMetadata> {
-  const text = await Deno.readTextFile(joinPath(dir, FER_MODEL_METADATA_FILE));
-  return JSON.parse(text) as FerModelMetadata;
+  const bytes = await readModelFile(dir, FER_MODEL_METADATA_FILE);
+  return JSON.parse(new TextDecoder().decode(bytes)) as FerModelMetadata;
 }
 
 /** Loads an exported model folder: the model and its `fer-model.json`. */

@@ -1,6 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
-import { assertAlmostEquals, assertEquals, assertOk } from "../assert.ts";
-import { loadLayersModelDir, saveModelDir } from "../../src/model/io.ts";
+import { join } from "node:path";
+import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../assert.ts";
+import { withTempDir } from "../temp_dir.ts";
+import { loadLayersModelDir, readModelMetadata, saveModelDir } from "../../src/model/io.ts";
 import { encodeWeight, float32ToFloat16Bits } from "../../src/model/quantize.ts";
 
 function tinyModel(): tf.LayersModel {
@@ -54,3 +56,22 @@ for (const quantization of ["none", "float16", "uint8"] as const) {
     }
   });
 }
+
+Deno.test("a folder without model.json, weights or fer-model.json is named as not a model", async () => {
+  await withTempDir("fer-io-", async (dir) => {
+    const lacking = async (name: string, load: () => Promise<unknown>) => {
+      const error = await assertThrows(
+        load,
+        `${dir} is not an exported model folder: it has no ${name}`,
+      );
+      assertOk(error instanceof Deno.errors.NotFound, "still a NotFound for callers that catch it");
+    };
+    await lacking("model.json", () => loadLayersModelDir(dir));
+    await lacking("fer-model.json", () => readModelMetadata(dir));
+    const model = tinyModel();
+    await saveModelDir(model, dir, "none");
+    model.dispose();
+    await Deno.remove(join(dir, "weights.bin"));
+    await lacking("weights.bin", () => loadLayersModelDir(dir));
+  });
+});
