@@ -13,6 +13,7 @@ import type { TrainConfig } from "./config.ts";
 import type { TrainData } from "./dataset.ts";
 import { argmaxRows, confusionMatrix, reportFromConfusion } from "./metrics.ts";
 import { countMacs, describeModel } from "./models/mod.ts";
+import { MirrorSymmetry } from "./models/mirror_symmetry.ts";
 import { predictScores } from "./predict_batches.ts";
 import { PIXEL_SCALE } from "./run.ts";
 import { confusionSvg } from "./charts.ts";
@@ -80,6 +81,13 @@ export async function exportModel(
   options: ExportOptions,
 ): Promise<ExportResult> {
   const { config, labels, val, valName } = options;
+  if (config.mirrorSymmetric) {
+    // The flag in fer-model.json lets servers skip flip views; it must be true of the weights.
+    const gap = MirrorSymmetry.of(model).maxAsymmetry();
+    if (gap !== 0) {
+      throw new Error(`export: the mirror-tied model's weights are not tied (gap ${gap})`);
+    }
+  }
   const float = splitMetrics(model, val, labels, valName).metrics;
   const metadata: Omit<FerModelMetadata, "quantization" | "sizeBytes"> = {
     formatVersion: 1,
@@ -90,6 +98,7 @@ export async function exportModel(
     features: options.features,
     parameters: model.countParams(),
     macs: countMacs(model),
+    ...(config.mirrorSymmetric ? { mirrorSymmetric: true } : {}),
     training: {
       dataSha256: options.dataSha256,
       epochs: options.epochs,

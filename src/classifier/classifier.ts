@@ -84,7 +84,8 @@ export class FerClassifier implements FaceClassifier {
 
   /**
    * Classifies `faces` in one batch (with `tta: "flip"`, the faces and their mirror images in one
-   * batch of twice the size); returns `[]` for no faces.
+   * batch of twice the size, unless the model is mirror-tied and the mirror would score the same);
+   * returns `[]` for no faces.
    */
   async classify(
     faces: readonly Uint8Array[],
@@ -92,7 +93,8 @@ export class FerClassifier implements FaceClassifier {
   ): Promise<FaceScores[]> {
     if (faces.length === 0) return [];
     const { width, height, channels } = this.metadata.input;
-    const views = viewsPerFace(options.tta ?? "none");
+    // A mirror-tied model already scores a face and its mirror image the same.
+    const views = this.metadata.mirrorSymmetric ? 1 : viewsPerFace(options.tta ?? "none");
     // The originals come first, so a face of the wrong size is reported under its own index.
     const values = packFaceInput(
       views === 1 ? faces : [...faces, ...faces.map((f) => mirrorFace(f, this.metadata.input))],

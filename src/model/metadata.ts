@@ -57,6 +57,11 @@ export interface FerModelMetadata {
   parameters: number;
   /** Multiply-accumulates per image (forward pass). */
   macs?: number;
+  /**
+   * True when the weights are tied in mirror pairs (`deno task train --mirror-symmetric`): a face
+   * and its mirror image score the same, so a flip view would only repeat the work.
+   */
+  mirrorSymmetric?: boolean;
   /** Total bytes of `model.json` plus weight shards. */
   sizeBytes: number;
   /** Where the model came from. */

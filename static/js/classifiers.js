@@ -154,11 +154,13 @@ export class BrowserClassifier {
    * @param {any} tf the tfjs namespace
    * @param {any} model a tfjs LayersModel
    * @param {{ scale: number, offset: number }} input pixel scaling
+   * @param {boolean} [mirrorSymmetric] the model is mirror-tied: a mirror view would score the same
    */
-  constructor(tf, model, input) {
+  constructor(tf, model, input, mirrorSymmetric = false) {
     this.tf = tf;
     this.model = model;
     this.input = input;
+    this.mirrorSymmetric = mirrorSymmetric;
   }
 
   /**
@@ -179,7 +181,8 @@ export class BrowserClassifier {
       throw new Error(`model "${meta.name}" needs extra feature inputs; use server mode`);
     }
     const model = await tf.loadLayersModel(`${base}model.json`);
-    return new BrowserClassifier(tf, model, meta.input ?? { scale: 1 / 255, offset: 0 });
+    const input = meta.input ?? { scale: 1 / 255, offset: 0 };
+    return new BrowserClassifier(tf, model, input, meta.mirrorSymmetric === true);
   }
 
   /**
@@ -199,7 +202,7 @@ export class BrowserClassifier {
     });
     const output = tf.tidy(() => {
       const x = tf.tensor4d(pixels, [faces.length, 48, 48, 1]);
-      if (tta !== "flip") return this.model.predict(x);
+      if (tta !== "flip" || this.mirrorSymmetric) return this.model.predict(x);
       // Axis 2 is the width: the mirror images, scored in the same batch, then averaged.
       const both = this.model.predict(tf.concat([x, tf.reverse(x, 2)], 0));
       const [plain, mirrored] = tf.split(both, 2, 0);

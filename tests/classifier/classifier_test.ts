@@ -88,6 +88,23 @@ Deno.test("tta flip gives each face the mean of its own and its mirror image's s
   }
 });
 
+Deno.test("a mirror-tied model (fer-model.json mirrorSymmetric) is scored on one view even with tta flip", async () => {
+  // The tiny model is not tied, so a skipped mirror view shows: flip then equals the plain scores.
+  const model = tinyFerModel();
+  const metadata = { ...tinyMetadata(), quantization: "none" as const, sizeBytes: 0 };
+  const classifier = new FerClassifier(model, { ...metadata, mirrorSymmetric: true });
+  try {
+    const faces = [face(4), face(9)];
+    const flipped = await classifier.classify(faces, { tta: "flip" });
+    const plain = await classifier.classify(faces);
+    const mirrored = await classifier.classify(faces.map((f) => mirrorFace(f, FER_INPUT)));
+    assertEquals(flipped, plain);
+    assertOk(mirrored[0].scores.happy !== plain[0].scores.happy, "the tiny model is not tied");
+  } finally {
+    classifier.dispose();
+  }
+});
+
 Deno.test("a model that disagrees with its fer-model.json is refused at load time", async () => {
   const model = tinyFerModel();
   try {

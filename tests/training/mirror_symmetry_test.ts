@@ -6,7 +6,9 @@ import { MirrorSymmetry } from "../../training/models/mirror_symmetry.ts";
 import { buildModel } from "../../training/models/mod.ts";
 import { runTraining } from "../../training/run.ts";
 import { averageRun } from "../../training/average_run.ts";
-import { loadLayersModelDir } from "../../src/model/io.ts";
+import { loadLayersModelDir, readModelMetadata } from "../../src/model/io.ts";
+import { exportModel } from "../../training/export.ts";
+import { toTrainData } from "../../training/dataset.ts";
 import { syntheticSplit, writeSyntheticPrepared } from "./synthetic.ts";
 import { tinyDefaultModel, tinyTrainConfig, useWasmTraining } from "./tiny_training.ts";
 
@@ -98,5 +100,25 @@ Deno.test("a --mirror-symmetric run stays tied through training, averaging and e
     const exported = await loadLayersModelDir(to);
     assertOk(mirrorGap(exported) < 1e-5, `exported gap ${mirrorGap(exported)}`);
     exported.dispose();
+    // fer-model.json says so, which lets the server skip flip views.
+    assertEquals((await readModelMetadata(to)).mirrorSymmetric, true);
+
+    // An export that claims a tie the weights do not have is refused before anything is written.
+    const untied = tinyDefaultModel(3, 9);
+    const { data: valData } = toTrainData(val, { classes: 3, features: [], labelSmoothing: 0 });
+    await assertThrows(
+      () =>
+        exportModel(untied, {
+          dir: join(dir, "untied"),
+          config,
+          labels,
+          val: valData,
+          valName: "PublicTest",
+          features: [],
+          epochs: 1,
+        }),
+      "not tied",
+    );
+    untied.dispose();
   });
 });
