@@ -36,6 +36,8 @@ export interface ModelInfo {
   parameters: number;
   /** Bytes of `model.json` plus weights. */
   sizeBytes: number;
+  /** Mirror-tied weights: `?tta=flip` answers from one view, at no extra cost. */
+  mirrorSymmetric: boolean;
   /** Metrics the model shipped with. */
   metrics: FerModelMetadata["metrics"];
   /** When it was exported. */
@@ -77,6 +79,7 @@ export function modelInfo(metadata: FerModelMetadata, version: string): ModelInf
     quantization: metadata.quantization,
     parameters: metadata.parameters,
     sizeBytes: metadata.sizeBytes,
+    mirrorSymmetric: metadata.mirrorSymmetric === true,
     metrics: metadata.metrics,
     exportedAt: metadata.exportedAt,
   };
