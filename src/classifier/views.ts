@@ -1,8 +1,10 @@
 /**
  * Test-time views: classifying a face and its mirror image and averaging the two score vectors
  * (`tta: "flip"`). The models are trained with horizontal flips, so the mirror is an equally valid
- * view; averaging removes part of each view's error (+1.3 pt on PublicTest for the shipped model)
- * at twice the classification cost, which is why it is opt-in. Pure: no Deno or DOM APIs.
+ * view; averaging removes part of each view's error (+1.3 pt on PublicTest for the untied
+ * `models/default-untied`) at twice the classification cost, which is why it is opt-in. A
+ * mirror-tied model (`mirrorSymmetric` in its metadata, such as the shipped one) gains nothing from
+ * it, and the classifiers score it on one view. Pure: no Deno or DOM APIs.
  *
  * @module
  */
