@@ -61,6 +61,7 @@ export function recalibrateBatchNorm(
   const layers = model.layers.filter((l) => l.getClassName() === "BatchNormalization");
   const count = Math.min(data.count, options.count ?? data.count);
   const batchSize = options.batchSize ?? 256;
+  const views = options.withMirrorImages ? 2 : 1;
   for (const [index, layer] of layers.entries()) {
     const probe = tf.model({
       inputs: model.inputs,
@@ -75,7 +76,6 @@ export function recalibrateBatchNorm(
         (_, i) => start + i,
       );
       const batch = makeBatch(data, indices, options.pixelScale);
-      const views = options.withMirrorImages ? 2 : 1;
       const [mean, variance] = tf.tidy(() => {
         const inputs = options.withMirrorImages
           ? batch.inputs.map((image) => tf.concat([image, tf.reverse(image, 2)]))

@@ -93,8 +93,7 @@ export class FerClassifier implements FaceClassifier {
   ): Promise<FaceScores[]> {
     if (faces.length === 0) return [];
     const { width, height, channels } = this.metadata.input;
-    // A mirror-tied model already scores a face and its mirror image the same.
-    const views = this.metadata.mirrorSymmetric ? 1 : viewsPerFace(options.tta ?? "none");
+    const views = viewsPerFace(options.tta ?? "none", this.metadata.mirrorSymmetric);
     // The originals come first, so a face of the wrong size is reported under its own index.
     const values = packFaceInput(
       views === 1 ? faces : [...faces, ...faces.map((f) => mirrorFace(f, this.metadata.input))],

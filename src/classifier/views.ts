@@ -21,9 +21,12 @@ export function isClassifyTta(value: unknown): value is ClassifyTta {
   return (CLASSIFY_TTA_MODES as readonly unknown[]).includes(value);
 }
 
-/** Number of forward passes per face for `tta`. */
-export function viewsPerFace(tta: ClassifyTta): number {
-  return tta === "flip" ? 2 : 1;
+/**
+ * Number of forward passes per face for `tta`: one for a mirror-tied model (`mirrorSymmetric` in
+ * its metadata), whose mirror view would score exactly what the face itself does.
+ */
+export function viewsPerFace(tta: ClassifyTta, mirrorSymmetric = false): number {
+  return tta === "flip" && !mirrorSymmetric ? 2 : 1;
 }
 
 /** `face` (row-major, `input.channels` per pixel) mirrored left to right. */

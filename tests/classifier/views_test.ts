@@ -25,6 +25,8 @@ Deno.test("averageViews averages view blocks face by face and checks the length"
   [0.3, 0.7, 0.8, 0.2].forEach((v, i) => assertAlmostEquals(averaged[i], v, 1e-6));
   assertEquals(viewsPerFace("none"), 1);
   assertEquals(viewsPerFace("flip"), 2);
+  assertEquals(viewsPerFace("flip", true), 1); // a mirror-tied model
+  assertEquals(viewsPerFace("none", true), 1);
   assertEquals(["none", "flip", "tencrop", "", undefined].map(isClassifyTta), [
     true,
     true,
