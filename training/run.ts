@@ -167,6 +167,7 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
       total: train.count,
       label: `epoch ${epoch + 1}/${config.epochs}`,
       unit: "img",
+      initial: Math.min(train.count, state.batchInEpoch * config.batchSize),
     });
     let lossSum = 0;
     let accSum = 0;

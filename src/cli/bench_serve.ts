@@ -277,7 +277,7 @@ async function main(): Promise<void> {
     console.log(formatTable(rows));
     console.log();
     console.log(
-      `per-face classification: ${perFace.toFixed(2)} ms in a 32-face batch, ${fmt(one.p50)} ms ` +
+      `per-face classification: ${perFace.toFixed(3)} ms in a 32-face batch, ${fmt(one.p50)} ms ` +
         `alone (target <= 2 ms: ${perFace <= 2 ? "met" : "MISSED"}); ` +
         `(a) HTTP c=1 p50 ${fmt(rows[0].c1.p50)} ms (target <= 60 ms: ` +
         `${rows[0].c1.p50 <= 60 ? "met" : "MISSED"})`,

@@ -18,6 +18,11 @@ export interface ProgressBarOptions {
   writer?: { writeSync(p: Uint8Array): number; isTerminal?(): boolean };
   /** Minimum milliseconds between redraws. */
   intervalMs?: number;
+  /**
+   * Units already done before this bar started (e.g. the batches of a resumed epoch): the bar
+   * starts there, and the rate and ETA count only the units done since.
+   */
+  initial?: number;
 }
 
 const encoder = new TextEncoder();
@@ -42,8 +47,9 @@ export class ProgressBar {
   #tty: boolean;
   #intervalMs: number;
   #start = performance.now();
-  #lastDraw = 0;
-  #value = 0;
+  #lastDraw = -Infinity; // the first update draws at once
+  #value: number;
+  #initial: number;
   #suffix = "";
 
   /** Creates a bar; nothing is drawn until the first update. */
@@ -54,6 +60,8 @@ export class ProgressBar {
     this.#writer = options.writer ?? Deno.stderr;
     this.#tty = this.#writer.isTerminal?.() ?? false;
     this.#intervalMs = options.intervalMs ?? (this.#tty ? 100 : 10_000);
+    this.#initial = options.initial ?? 0;
+    this.#value = this.#initial;
   }
 
   /** Units completed so far. */
@@ -66,10 +74,10 @@ export class ProgressBar {
     return (performance.now() - this.#start) / 1000;
   }
 
-  /** Units per second so far. */
+  /** Units per second since the bar was created (units counted in `initial` excluded). */
   get rate(): number {
     const elapsed = this.elapsedSeconds;
-    return elapsed > 0 ? this.#value / elapsed : 0;
+    return elapsed > 0 ? (this.#value - this.#initial) / elapsed : 0;
   }
 
   /** Sets the completed count (absolute) and an optional suffix such as `loss 1.23`. */
