@@ -158,6 +158,8 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
   const step = (inputs: tf.Tensor[], targets: tf.Tensor) =>
     trainer ? trainer.trainOnBatch(inputs, targets) : model.trainOnBatch(inputs, targets);
   const batchesPerEpoch = Math.ceil(train.count / config.batchSize);
+  /** Images of an epoch covered by its first `batches` batches (the last batch may be short). */
+  const imagesIn = (batches: number) => Math.min(train.count, batches * config.batchSize);
   let interrupted = false;
 
   while (state.epoch < config.epochs && !interrupted) {
@@ -167,7 +169,7 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
       total: train.count,
       label: `epoch ${epoch + 1}/${config.epochs}`,
       unit: "img",
-      initial: Math.min(train.count, state.batchInEpoch * config.batchSize),
+      initial: imagesIn(state.batchInEpoch),
     });
     let lossSum = 0;
     let accSum = 0;
@@ -199,7 +201,7 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
       state.step++;
       state.batchInEpoch = b + 1;
       bar?.update(
-        Math.min(train.count, (b + 1) * config.batchSize),
+        imagesIn(b + 1),
         `loss ${(lossSum / seen).toFixed(3)} acc ${(accSum / seen * 100).toFixed(1)}% lr ${
           lr.toExponential(1)
         }`,
