@@ -2,7 +2,8 @@
  * Every endpoint and every kind of bad input, through `app.request` on the real app built around the
  * tiny seeded model and a fake detector.
  */
-import { assertAlmostEquals, assertEquals, assertOk } from "../assert.ts";
+import { assertEquals, assertOk } from "../assert.ts";
+import { assertError, assertWellFormed, type Face, LABELS, postTo } from "./api_assert.ts";
 import { decodeImage } from "../../src/image/decode.ts";
 import { cropFaceGray48 } from "../../src/image/crop.ts";
 import { wholeImageGray48 } from "../../src/server/predict_image.ts";
@@ -21,49 +22,19 @@ const detector = fakeDetector();
 const t: TestApp = await tinyApp(detector);
 globalThis.addEventListener("unload", () => void t.close());
 const FACE_JPG = await fixture("e2e/fixtures/face.jpg");
-const LABELS = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"];
-
-interface Face {
-  box: { x: number; y: number; width: number; height: number };
-  emotion: string;
-  confidence: number;
-  scores: Record<string, number>;
-}
 
 function post(
   path: string,
   body: BodyInit | Uint8Array | null,
   contentType?: string,
 ): Promise<Response> {
-  const headers = contentType ? { "content-type": contentType } : undefined;
-  return Promise.resolve(t.app.request(path, { method: "POST", body: body as BodyInit, headers }));
+  return postTo(t.app, path, body, contentType);
 }
 
 function multipart(bytes: Uint8Array, field = "image", type = "image/jpeg"): FormData {
   const form = new FormData();
   form.append(field, new File([bytes as BlobPart], "photo", { type }));
   return form;
-}
-
-/** Checks that `face.scores` is a distribution over the labels and `emotion` is its argmax. */
-function assertWellFormed(face: Face): void {
-  assertEquals(Object.keys(face.scores), LABELS);
-  const values = Object.values(face.scores);
-  // Rounded to 4 decimals: 7 roundings can move the sum by up to 3.5e-4.
-  assertAlmostEquals(values.reduce((a, b) => a + b, 0), 1, 4e-4);
-  assertEquals(face.confidence, Math.max(...values));
-  assertEquals(face.scores[face.emotion], face.confidence);
-}
-
-async function assertError(response: Response, status: number, code: string): Promise<void> {
-  const body = await response.json();
-  assertEquals(
-    [response.status, body.code],
-    [status, code],
-    `expected ${status} ${code}, got ${response.status} ${JSON.stringify(body)}`,
-  );
-  assertEquals(response.headers.get("content-type"), "application/json");
-  assertOk(typeof body.error === "string" && body.error.length > 10, `message: ${body.error}`);
 }
 
 Deno.test("GET /healthz reports ok, the model and the backend", async () => {
@@ -274,119 +245,6 @@ Deno.test("the body limit is configurable and also counts streamed (chunked) bod
     assertEquals(fits.status, 200);
   } finally {
     await small.close();
-  }
-});
-
-Deno.test("POST /api/classify (binary) scores 32 faces, each as if sent alone", async () => {
-  const batch = faceBatch(32);
-  const response = await post("/api/classify", batch, "application/octet-stream");
-  assertEquals(response.status, 200);
-  const body = await response.json();
-  assertEquals(body.faces.length, 32);
-  body.faces.forEach(assertWellFormed);
-  assertOk(body.timingsMs.classify >= 0);
-  for (const i of [0, 17, 31]) {
-    const alone =
-      await (await post("/api/classify", faceBatch(32).subarray(i * 2304, (i + 1) * 2304)))
-        .json();
-    for (const label of LABELS) {
-      assertAlmostEquals(body.faces[i].scores[label], alone.faces[0].scores[label], 1.01e-4);
-    }
-  }
-  assertOk(body.faces[0].scores.happy !== body.faces[31].scores.happy, "different faces differ");
-});
-
-Deno.test("POST /api/classify (JSON) takes base64 strings or byte arrays", async () => {
-  const batch = faceBatch(3);
-  const faces = [0, 1, 2].map((i) => batch.slice(i * 2304, (i + 1) * 2304));
-  const binary = await (await post("/api/classify", batch, "application/octet-stream")).json();
-  const json = JSON.stringify({
-    faces: [btoa(String.fromCharCode(...faces[0])), Array.from(faces[1]), Array.from(faces[2])],
-  });
-  const response = await post("/api/classify", json, "application/json");
-  assertEquals(response.status, 200);
-  assertEquals((await response.json()).faces, binary.faces);
-});
-
-Deno.test("bad classify batches get a 4xx JSON error", async (ctx) => {
-  const cases: [string, () => Promise<Response>, number, string][] = [
-    [
-      "a byte short of one face",
-      () => post("/api/classify", new Uint8Array(2303)),
-      400,
-      "bad_batch_size",
-    ],
-    [
-      "a byte over two faces",
-      () => post("/api/classify", faceBatch(3).subarray(0, 4609)),
-      400,
-      "bad_batch_size",
-    ],
-    [
-      "empty body",
-      () => post("/api/classify", new Uint8Array(0), "application/octet-stream"),
-      400,
-      "bad_batch_size",
-    ],
-    ["65 faces (limit 64)", () => post("/api/classify", faceBatch(65)), 413, "too_many_faces"],
-    [
-      "text content type",
-      () => post("/api/classify", "faces", "text/plain"),
-      415,
-      "unsupported_media_type",
-    ],
-    ["malformed JSON", () => post("/api/classify", "{faces:", "application/json"), 400, "bad_json"],
-    [
-      "JSON without faces",
-      () => post("/api/classify", '{"images":[]}', "application/json"),
-      400,
-      "bad_json",
-    ],
-    [
-      "JSON empty list",
-      () => post("/api/classify", '{"faces":[]}', "application/json"),
-      400,
-      "bad_batch_size",
-    ],
-    [
-      "JSON face too short",
-      () => post("/api/classify", '{"faces":[[1,2,3]]}', "application/json"),
-      400,
-      "bad_face_size",
-    ],
-    [
-      "JSON value 256",
-      () =>
-        post(
-          "/api/classify",
-          JSON.stringify({ faces: [Array(2304).fill(256)] }),
-          "application/json",
-        ),
-      400,
-      "bad_face",
-    ],
-    [
-      "JSON bad base64",
-      () => post("/api/classify", '{"faces":["%%%"]}', "application/json"),
-      400,
-      "bad_face",
-    ],
-    [
-      "JSON face as object",
-      () => post("/api/classify", '{"faces":[{"a":1}]}', "application/json"),
-      400,
-      "bad_face",
-    ],
-    [
-      "JSON with 65 faces, refused before decoding any",
-      () =>
-        post("/api/classify", JSON.stringify({ faces: Array(65).fill("x") }), "application/json"),
-      413,
-      "too_many_faces",
-    ],
-  ];
-  for (const [name, send, status, code] of cases) {
-    await ctx.step(name, async () => assertError(await send(), status, code));
   }
 });
 
