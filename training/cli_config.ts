@@ -29,6 +29,7 @@ const FLAGS = {
   "init-from": ["initFrom", "string"],
   "teacher-weight": ["teacherWeight", "number"],
   "teacher-tta": ["teacherTta", "string"],
+  "teacher-views": ["teacherViews", "number"],
   "epochs": ["epochs", "number"],
   "batch-size": ["batchSize", "number"],
   "label-smoothing": ["labelSmoothing", "number"],

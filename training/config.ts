@@ -95,6 +95,12 @@ export interface TrainConfig {
   teacherWeight: number;
   /** Test-time augmentation the teacher's scores are computed with. */
   teacherTta: "none" | "flip" | "tencrop";
+  /**
+   * Consistent distillation (`teacher_views.ts`): K > 0 transformed copies of every Training image
+   * are scored by the teacher and the student trains on them with those scores; 0 = the teacher
+   * scores clean images and the student augments on the fly.
+   */
+  teacherViews: number;
   /** Weight quantization at export. */
   quantization: "uint8" | "float16" | "none";
   /**
@@ -130,6 +136,7 @@ const COMMON: Omit<TrainConfig, "model"> = {
   seed: 42,
   teacherWeight: 0.5,
   teacherTta: "flip",
+  teacherViews: 0,
   quantization: "uint8",
   mirrorSymmetric: false,
 };
@@ -184,6 +191,10 @@ export function validateConfig(c: TrainConfig): TrainConfig {
   if (!["none", "flip", "tencrop"].includes(c.teacherTta)) {
     fail("teacherTta", "must be none, flip or tencrop");
   }
+  if (!(Number.isInteger(c.teacherViews) && c.teacherViews >= 0 && c.teacherViews <= 32)) {
+    fail("teacherViews", "must be an integer in [0, 32]");
+  }
+  if (c.teacherViews > 0 && !c.teacher) fail("teacherViews", "needs a teacher");
   if (c.mirrorSymmetric && (c.model !== "default" || c.features.length > 0)) {
     fail("mirrorSymmetric", "needs the default model without feature inputs");
   }

@@ -29,6 +29,8 @@ interface TeacherScoresInfo {
   split: string;
   count: number;
   labels: string[];
+  /** How the images were drawn when they are transformed copies (`teacher_views.ts`). */
+  views?: string;
 }
 
 /** Options of {@link teacherScores}. */
@@ -43,6 +45,8 @@ export interface TeacherScoresOptions {
   runDir?: string;
   /** Show a progress bar (default true). */
   progress?: boolean;
+  /** The split's images are transformed copies drawn like this (part of the cache's identity). */
+  views?: string;
 }
 
 /**
@@ -68,6 +72,7 @@ export async function teacherScores(
     split: split.split,
     count: split.count,
     labels: options.labels,
+    views: options.views,
   };
   const cached = options.runDir ? await readCache(options.runDir, info) : undefined;
   if (cached) return cached;
@@ -84,6 +89,9 @@ export async function teacherScores(
   const scores = new Float32Array(split.count * options.labels.length);
   for (const [i, dir] of dirs.entries()) {
     const scale = metadata[i].input.scale ?? PIXEL_SCALE;
+    // A mirror-tied teacher scores a face and its mirror image the same: its flip view would
+    // only repeat the work.
+    const tta = options.tta === "flip" && metadata[i].mirrorSymmetric ? "none" : options.tta;
     const model = await loadLayersModelDir(dir);
     try {
       const own = predictScores(
@@ -91,7 +99,7 @@ export async function teacherScores(
         data,
         scale,
         256,
-        options.tta,
+        tta,
         (done) => bar?.update(i * split.count + done),
       );
       for (let k = 0; k < scores.length; k++) scores[k] += own[k] / dirs.length;

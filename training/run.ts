@@ -23,11 +23,17 @@ import { evaluateModel } from "./predict_batches.ts";
 import { DataParallelTrainer } from "../src/engine/data_parallel.ts";
 import { MirrorSymmetry } from "./models/mirror_symmetry.ts";
 import { initWeightsFrom } from "./init_weights.ts";
+import { flipOnly, viewIndices } from "./teacher_views.ts";
 
 /** Inputs of {@link runTraining}. */
 export interface RunOptions {
   /** Training split. */
   train: PreparedSplit;
+  /**
+   * K when `train` holds K transformed copies of each image, view-major (`teacher_views.ts`): an
+   * epoch then visits every image once, through one of its copies, with only flip augmentation.
+   */
+  viewsPerImage?: number;
   /** Validation split (PublicTest). */
   val: PreparedSplit;
   /** Class names in label order. */
@@ -157,16 +163,25 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
     : undefined;
   const step = (inputs: tf.Tensor[], targets: tf.Tensor) =>
     trainer ? trainer.trainOnBatch(inputs, targets) : model.trainOnBatch(inputs, targets);
-  const batchesPerEpoch = Math.ceil(train.count / config.batchSize);
+  const views = options.viewsPerImage ?? 1;
+  const imagesPerEpoch = train.count / views;
+  if (!Number.isInteger(imagesPerEpoch)) {
+    throw new Error(`${train.count} training images cannot be ${views} copies of each image`);
+  }
+  const augment = views > 1 ? flipOnly(config.augment) : config.augment;
+  const batchesPerEpoch = Math.ceil(imagesPerEpoch / config.batchSize);
   /** Images of an epoch covered by its first `batches` batches (the last batch may be short). */
-  const imagesIn = (batches: number) => Math.min(train.count, batches * config.batchSize);
+  const imagesIn = (batches: number) => Math.min(imagesPerEpoch, batches * config.batchSize);
   let interrupted = false;
 
   while (state.epoch < config.epochs && !interrupted) {
     const epoch = state.epoch;
-    const order = new Rng(config.seed * 1000003 + epoch).permutation(train.count);
+    const images = new Rng(config.seed * 1000003 + epoch).permutation(imagesPerEpoch);
+    const order = views > 1
+      ? viewIndices(images, imagesPerEpoch, views, config.seed, epoch)
+      : images;
     const bar = options.progress === false ? undefined : new ProgressBar({
-      total: train.count,
+      total: imagesPerEpoch,
       label: `epoch ${epoch + 1}/${config.epochs}`,
       unit: "img",
       initial: imagesIn(state.batchInEpoch),
@@ -191,7 +206,7 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
       setLearningRate(optimizer, lr);
       const indices = order.subarray(b * config.batchSize, (b + 1) * config.batchSize);
       const rng = new Rng(config.seed * 7919 + state.step);
-      const batch = makeBatch(train, indices, PIXEL_SCALE, { config: config.augment, rng });
+      const batch = makeBatch(train, indices, PIXEL_SCALE, { config: augment, rng });
       const [loss, acc] = await step(batch.inputs, batch.targets) as number[];
       mirror?.project();
       tf.dispose([...batch.inputs, batch.targets]);

@@ -14,6 +14,7 @@ import { exportModel } from "./export.ts";
 import { applyFerPlus, readFerPlusVotes } from "./ferplus.ts";
 import { FERPLUS_EMOTIONS } from "../src/labels.ts";
 import { teacherScores } from "./distill.ts";
+import { augmentedViews } from "./teacher_views.ts";
 import { checkInitFrom } from "./init_weights.ts";
 import { runMain } from "../src/cli/run_main.ts";
 
@@ -33,6 +34,8 @@ const HELP = `deno task train [flags]
   --teacher DIR[,DIR]     distil from exported models: their (mean) scores on Training join the targets
   --teacher-weight X      share of the teacher's scores in each target (default 0.5)
   --teacher-tta MODE      none | flip | tencrop views the teacher averages (default flip)
+  --teacher-views K       score K transformed copies of each image once and train on them with
+                          their own scores (consistent distillation; default 0 = clean images)
   --features landmarks,hog|hogWindows  --bn-conv/--no-bn-conv  --bn-dense/--no-bn-dense
   --mirror-symmetric      tie the weights so a face and its mirror image score the same (default model)
   --no-augment --width X --limit N --seed N --quantization uint8|float16|none
@@ -92,12 +95,16 @@ async function main(args: string[]): Promise<number> {
     if (softTargets) softTargets = { train: a.targets!, val: b.targets! };
   }
   if (config.initFrom) await checkInitFrom(config.initFrom);
+  const views = config.teacherViews
+    ? augmentedViews(train, config.teacherViews, config.augment, config.seed)
+    : undefined;
   const teacher = config.teacher
-    ? await teacherScores(config.teacher.split(","), train, {
+    ? await teacherScores(config.teacher.split(","), views?.split ?? train, {
       labels,
       features: config.features,
       tta: config.teacherTta,
       runDir,
+      views: views?.identity,
     })
     : undefined;
   const controller = new AbortController();
@@ -108,7 +115,8 @@ async function main(args: string[]): Promise<number> {
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
   const result = await runTraining(config, {
-    train,
+    train: views?.split ?? train,
+    viewsPerImage: views?.views,
     val,
     labels,
     runDir,
