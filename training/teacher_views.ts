@@ -23,10 +23,8 @@ import { Rng } from "./rng.ts";
 export interface ViewSplit {
   /** `views * images` images, view-major. */
   split: PreparedSplit;
-  /** Copies per image (K). */
+  /** Copies per image (K); the original split had `split.count / views` images. */
   views: number;
-  /** Images in the original split (N). */
-  images: number;
   /** What the copies were drawn from, for caches keyed on it. */
   identity: string;
 }
@@ -71,7 +69,6 @@ export function augmentedViews(
   return {
     split: { split: split.split, count: views * n, images, labels, features },
     views,
-    images: n,
     identity: `${views} views of ${n} images, seed ${seed}, augment ${JSON.stringify(augment)}`,
   };
 }
