@@ -11,9 +11,11 @@ import { defaultConfig, mergeConfig, type TrainConfig, validateConfig } from "./
 /** Flag name -> config field and type. */
 const FLAGS = {
   "width": ["width", "number"],
+  "stage-channels": ["stageChannels", "numbers"],
   "data": ["data", "string"],
   "labels": ["labels", "string"],
   "ferplus": ["ferplus", "string"],
+  "ferplus-weight": ["ferplusWeight", "number"],
   "features": ["features", "list"],
   "keep-prob": ["keepProb", "number"],
   "optimizer": ["optimizer", "string"],
@@ -109,6 +111,8 @@ export async function parseTrainArgs(
       ? parseNumber(flag, raw)
       : type === "list"
       ? raw.split(",").map((s) => s.trim()).filter(Boolean)
+      : type === "numbers"
+      ? raw.split(",").map((s) => parseNumber(flag, s.trim()))
       : raw;
   }
   if (values["bn-conv"]) patch.batchNormConv = true;

@@ -31,12 +31,22 @@ export interface TrainConfig {
   model: ModelName;
   /** Width multiplier of the default model. */
   width: number;
+  /**
+   * Convolution channels of the default model's four stages at width 1 (absent = 16, 32, 64, 128);
+   * even numbers for `mirrorSymmetric`.
+   */
+  stageChannels?: number[];
   /** Prepared-data folder written by `deno task prepare`. */
   data: string;
   /** Label set: the FER2013 labels, or FER+ vote distributions (8 classes). */
   labels: "fer2013" | "ferplus";
-  /** FER+ votes CSV (`fer2013new.csv`), with `labels: "ferplus"`. */
+  /** FER+ votes CSV (`fer2013new.csv`), with `labels: "ferplus"` or `ferplusWeight`. */
   ferplus?: string;
+  /**
+   * With `labels: "fer2013"` and a teacher: share of the teacher's scores replaced by each Training
+   * image's FER+ votes over the seven classes (0 = off).
+   */
+  ferplusWeight: number;
   /** Feature inputs concatenated into the feature branch, e.g. `["landmarks", "hog"]`. */
   features: string[];
   /** The seed's switch: batch-norm after convolutions. */
@@ -114,6 +124,7 @@ const COMMON: Omit<TrainConfig, "model"> = {
   width: 1,
   data: "data/prepared",
   labels: "fer2013",
+  ferplusWeight: 0,
   features: [],
   batchNormConv: true,
   batchNormDense: true,
@@ -184,6 +195,18 @@ export function validateConfig(c: TrainConfig): TrainConfig {
   if (!(c.labelSmoothing >= 0 && c.labelSmoothing < 1)) fail("labelSmoothing", "must be in [0,1)");
   if (!(c.width > 0)) fail("width", "must be > 0");
   if (c.labels === "ferplus" && !c.ferplus) fail("ferplus", "is required with labels=ferplus");
+  if (c.stageChannels !== undefined) {
+    const ok = Array.isArray(c.stageChannels) && c.stageChannels.length === 4 &&
+      c.stageChannels.every((n) => Number.isInteger(n) && n >= 1);
+    if (!ok) fail("stageChannels", "must be four positive integers");
+    if (c.model !== "default") fail("stageChannels", "applies to the default model only");
+  }
+  if (!(c.ferplusWeight >= 0 && c.ferplusWeight <= 1)) fail("ferplusWeight", "must be in [0, 1]");
+  if (c.ferplusWeight > 0) {
+    if (!c.ferplus) fail("ferplusWeight", "needs --ferplus PATH");
+    if (c.labels !== "fer2013") fail("ferplusWeight", "mixes votes into FER2013 mode only");
+    if (!c.teacher) fail("ferplusWeight", "needs a teacher");
+  }
   if (!(Number.isInteger(c.restartEpoch) && c.restartEpoch >= 0 && c.restartEpoch < c.epochs)) {
     fail("restartEpoch", "must be an integer in [0, epochs)");
   }

@@ -9,7 +9,7 @@ import type { PreparedSplit, SplitName } from "../src/data/cache.ts";
 import { FERPLUS_EMOTIONS } from "../src/labels.ts";
 
 /** FER+ vote columns in file order, after `Usage` and `Image name`. */
-const FERPLUS_COLUMNS = [
+export const FERPLUS_COLUMNS = [
   "neutral",
   "happiness",
   "surprise",
@@ -23,7 +23,7 @@ const FERPLUS_COLUMNS = [
 ] as const;
 
 /** FER+ column -> index in {@link FERPLUS_EMOTIONS} (FER2013 order, contempt last). */
-const TO_FERPLUS_INDEX: Record<string, number> = {
+export const TO_FERPLUS_INDEX: Record<string, number> = {
   neutral: 6,
   happiness: 3,
   surprise: 5,

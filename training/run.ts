@@ -132,6 +132,7 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
     batchNormDense: config.batchNormDense,
     keepProb: config.keepProb,
     width: config.width,
+    stageChannels: config.stageChannels,
     seed: config.seed,
   });
   const optimizer = createOptimizer(config);

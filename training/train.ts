@@ -14,6 +14,7 @@ import { exportModel } from "./export.ts";
 import { applyFerPlus, readFerPlusVotes } from "./ferplus.ts";
 import { FERPLUS_EMOTIONS } from "../src/labels.ts";
 import { teacherScores } from "./distill.ts";
+import { firstVotes, mixFerPlusVotes } from "./ferplus_mix.ts";
 import { augmentedViews } from "./teacher_views.ts";
 import { checkInitFrom } from "./init_weights.ts";
 import { runMain } from "../src/cli/run_main.ts";
@@ -36,8 +37,11 @@ const HELP = `deno task train [flags]
   --teacher-tta MODE      none | flip | tencrop views the teacher averages (default flip)
   --teacher-views K       score K transformed copies of each image once and train on them with
                           their own scores (consistent distillation; default 0 = clean images)
+  --ferplus-weight X      with --ferplus PATH and a teacher: share of the teacher's scores replaced
+                          by each Training image's FER+ votes over the 7 classes (default 0)
   --features landmarks,hog|hogWindows  --bn-conv/--no-bn-conv  --bn-dense/--no-bn-dense
   --mirror-symmetric      tie the weights so a face and its mirror image score the same (default model)
+  --stage-channels A,B,C,D  channels of the default model's four stages (default 16,32,64,128)
   --no-augment --width X --limit N --seed N --quantization uint8|float16|none
   --workers 1|2           2 = data-parallel on two cores (faster; 1 is bit-reproducible)
   --keep-epochs           keep every epoch's weights in RUN/epochs/ (for deno task average)
@@ -98,7 +102,7 @@ async function main(args: string[]): Promise<number> {
   const views = config.teacherViews
     ? augmentedViews(train, config.teacherViews, config.augment, config.seed)
     : undefined;
-  const teacher = config.teacher
+  let teacher = config.teacher
     ? await teacherScores(config.teacher.split(","), views?.split ?? train, {
       labels,
       features: config.features,
@@ -107,6 +111,16 @@ async function main(args: string[]): Promise<number> {
       views: views?.identity,
     })
     : undefined;
+  if (teacher && config.ferplusWeight > 0) {
+    const votes = (await readFerPlusVotes(config.ferplus!)).Training;
+    if (!votes) throw new Error(`${config.ferplus} has no Training rows`);
+    const mixed = mixFerPlusVotes(teacher, firstVotes(votes, train.count), config.ferplusWeight);
+    console.error(
+      `FER+ votes: ${(config.ferplusWeight * 100).toFixed(0)}% of the teacher's scores on ` +
+        `${mixed.mixed} of ${train.count} Training images`,
+    );
+    teacher = mixed.scores;
+  }
   const controller = new AbortController();
   const onInterrupt = () => {
     console.error("\nstopping after this batch (Ctrl-C again to abort without saving)...");

@@ -41,6 +41,17 @@ Deno.test("train flags: defaults per model, then --config, then each flag", asyn
   assertEquals(features.config.features, ["landmarks", "hog"]);
   const tied = await parseTrainArgs(["--mirror-symmetric"]);
   assertEquals(tied.config.mirrorSymmetric, true);
+  const shaped = await parseTrainArgs(["--stage-channels", "16, 32,64,160"]);
+  assertEquals(shaped.config.stageChannels, [16, 32, 64, 160]);
+  const mixed = await parseTrainArgs([
+    "--teacher",
+    "models/default",
+    "--ferplus",
+    "votes.csv",
+    "--ferplus-weight",
+    "0.2",
+  ]);
+  assertEquals(mixed.config.ferplusWeight, 0.2);
 });
 
 Deno.test("train flags: a bad value is refused with the flag or field it came from", async () => {
@@ -57,4 +68,20 @@ Deno.test("train flags: a bad value is refused with the flag or field it came fr
     "config: mirrorSymmetric",
   );
   await assertThrows(() => parseTrainArgs(["--no-such-flag"]), "no-such-flag");
+  await assertThrows(
+    () => parseTrainArgs(["--stage-channels", "16,32,64"]),
+    "config: stageChannels must be four positive integers",
+  );
+  await assertThrows(
+    () => parseTrainArgs(["--stage-channels", "16,32,x,64"]),
+    '--stage-channels expects a number, got "x"',
+  );
+  await assertThrows(
+    () => parseTrainArgs(["--ferplus", "votes.csv", "--ferplus-weight", "0.2"]),
+    "config: ferplusWeight needs a teacher",
+  );
+  await assertThrows(
+    () => parseTrainArgs(["--teacher", "m", "--ferplus-weight", "0.2"]),
+    "config: ferplusWeight needs --ferplus PATH",
+  );
 });

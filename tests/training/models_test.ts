@@ -50,6 +50,29 @@ Deno.test("the default model fits the product budget: <= 1 MB in uint8, two inpu
   assertEquals(build("default", 72).inputs.length, 2);
 });
 
+Deno.test("the default model's stage channels can be set one by one", () => {
+  const shaped = buildModel("default", {
+    classes: 7,
+    batchNormConv: true,
+    batchNormDense: true,
+    keepProb: 0.8,
+    stageChannels: [16, 32, 64, 160],
+    seed: 1,
+  });
+  const stages = (c: number[]) =>
+    c.reduce((sum, out, i) => {
+      const cin = i === 0 ? 1 : c[i - 1];
+      return sum + conv(3, cin, out, false) + bn(out) + conv(3, out, out, false) + bn(out);
+    }, 0);
+  const expected = stages([16, 32, 64, 160]) + dense(3 * 3 * 160, 128) + bn(128) + dense(128, 7);
+  assertEquals(shaped.countParams(), expected);
+  // The shipped shape, counted the same way, is what build("default") gives.
+  assertEquals(
+    build("default").countParams(),
+    stages([16, 32, 64, 128]) + dense(3 * 3 * 128, 128) + bn(128) + dense(128, 7),
+  );
+});
+
 Deno.test("countMacs counts a convolution by hand", () => {
   // Model A's first layer alone: 48*48 outputs x 64 filters x 5*5*1 taps.
   const a = build("a");

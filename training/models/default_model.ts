@@ -21,13 +21,16 @@ import { featureBranch } from "./feature_branch.ts";
 /** Channels per stage at width 1. */
 export const DEFAULT_STAGE_CHANNELS = [16, 32, 64, 128] as const;
 
-/** Builds the default model; `o.width` scales the channels (1 = shipped). */
+/**
+ * Builds the default model; `o.stageChannels` replaces the stages' channels and `o.width` scales
+ * them and the dense layer (1 = shipped).
+ */
 export function buildDefaultModel(o: ModelOptions): tf.LayersModel {
   const seeds = new SeedSequence(o.seed);
   const width = o.width ?? 1;
   const image = tf.input({ shape: [INPUT_SIZE, INPUT_SIZE, 1], name: "image" });
   let x = image;
-  for (const [stage, base] of DEFAULT_STAGE_CHANNELS.entries()) {
+  for (const [stage, base] of (o.stageChannels ?? DEFAULT_STAGE_CHANNELS).entries()) {
     const filters = Math.max(4, Math.round(base * width));
     for (const part of [1, 2]) {
       x = convBlock(x, {

@@ -22,6 +22,8 @@ export interface ModelOptions {
   keepProb: number;
   /** Width multiplier of the default model (1 = the shipped width); ignored by A and B. */
   width?: number;
+  /** Channels of the default model's four conv stages at width 1 (absent = the shipped 16/32/64/128). */
+  stageChannels?: readonly number[];
   /** Seed of the weight initialisers. */
   seed: number;
 }
