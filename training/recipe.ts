@@ -24,6 +24,11 @@ export interface TrainStep {
   teacher?: string;
   /** More train flags for this step only (e.g. `["--seed", "7"]`). */
   flags?: string[];
+  /**
+   * Share of the teacher's scores replaced by FER+ votes (`--ferplus-weight`); the votes file is
+   * not part of the recipe but given to the runner (`deno task reproduce --ferplus FILE`).
+   */
+  ferplusWeight?: number;
 }
 
 /** Average the run's kept epochs `from`..`to` into the model folder `out` (`deno task average`). */
@@ -165,6 +170,12 @@ export function parseRecipe(value: unknown): Recipe {
         }
         if (step.teacher !== undefined) train.teacher = text(step.teacher, `${where}.teacher`);
         if (step.flags !== undefined) train.flags = texts(step.flags, `${where}.flags`);
+        if (step.ferplusWeight !== undefined) {
+          const w = step.ferplusWeight;
+          train.ferplusWeight = typeof w === "number" && w > 0 && w <= 1
+            ? w
+            : fail(`${where}.ferplusWeight must be in (0, 1]`);
+        }
         return train;
       }
       case "average": {
@@ -195,7 +206,8 @@ export function describeStep(step: RecipeStep): string {
     case "train":
       return `train ${step.run} to epoch ${step.epochs}` +
         (step.restartAt !== undefined ? ` (restart at ${step.restartAt})` : "") +
-        (step.teacher ? ` taught by ${step.teacher}` : "");
+        (step.teacher ? ` taught by ${step.teacher}` : "") +
+        (step.ferplusWeight ? ` with ${step.ferplusWeight * 100}% FER+ votes` : "");
     case "average":
       return `average ${step.run} epochs ${step.from}-${step.to} into ${step.out}`;
     case "fork":

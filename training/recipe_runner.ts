@@ -31,6 +31,8 @@ export interface RunRecipeOptions {
   root: string;
   /** Flags appended to every train step after the recipe's own (e.g. `--data DIR`). */
   extraTrainFlags?: string[];
+  /** FER+ votes CSV for steps with a `ferplusWeight`. */
+  ferplus?: string;
   /** Child-process runner (tests substitute one). */
   runScript?: ScriptRunner;
   /** Progress lines (default: stderr). */
@@ -70,12 +72,31 @@ export async function stepState(step: RecipeStep, root: string): Promise<StepSta
   }
 }
 
+/** Recipe-independent inputs of {@link stepCommand}. */
+export interface StepInputs {
+  /** Flags appended to every train step after the recipe's own. */
+  extraTrainFlags?: string[];
+  /** FER+ votes CSV, required by steps with a `ferplusWeight`. */
+  ferplus?: string;
+}
+
+/** Throws, naming the first such step, when a step mixes in FER+ votes but no votes file is given. */
+export function checkStepInputs(recipe: Recipe, inputs: StepInputs): void {
+  const needs = recipe.steps.find((step) => step.kind === "train" && step.ferplusWeight);
+  if (needs && !inputs.ferplus) {
+    throw new Error(
+      `"${describeStep(needs)}" mixes in FER+ votes: pass --ferplus fer2013new.csv ` +
+        `(github.com/microsoft/FERPlus, the rows of your fer2013.csv)`,
+    );
+  }
+}
+
 /** The child-process command of a train or average step (`undefined` for in-process steps). */
 export function stepCommand(
   step: RecipeStep,
   recipe: Recipe,
   root: string,
-  extraTrainFlags: string[] = [],
+  inputs: StepInputs = {},
 ): { script: string; args: string[] } | undefined {
   if (step.kind === "train") {
     const args = ["--run-dir", join(root, step.run), "--resume", "--epochs", String(step.epochs)];
@@ -84,9 +105,23 @@ export function stepCommand(
     if (step.teacher) {
       args.push("--teacher", step.teacher.split(",").map((dir) => resolve(root, dir)).join(","));
     }
+    if (step.ferplusWeight) {
+      checkStepInputs({ ...recipe, steps: [step] }, inputs);
+      args.push(
+        "--ferplus",
+        inputs.ferplus!,
+        "--ferplus-weight",
+        String(step.ferplusWeight),
+      );
+    }
     return {
       script: "train.ts",
-      args: [...args, ...recipe.trainFlags, ...(step.flags ?? []), ...extraTrainFlags],
+      args: [
+        ...args,
+        ...recipe.trainFlags,
+        ...(step.flags ?? []),
+        ...(inputs.extraTrainFlags ?? []),
+      ],
     };
   }
   if (step.kind === "average") {
@@ -110,6 +145,7 @@ export async function runRecipe(recipe: Recipe, options: RunRecipeOptions): Prom
   const log = options.log ?? ((line: string) => console.error(line));
   const runScript = options.runScript ?? runTrainingScript;
   const result = join(options.root, recipe.result);
+  checkStepInputs(recipe, options);
   await Deno.mkdir(options.root, { recursive: true });
   let executed = 0;
   for (const [index, step] of recipe.steps.entries()) {
@@ -144,7 +180,7 @@ async function executeStep(
     await Deno.rename(partial(target), target);
     return 0;
   }
-  const command = stepCommand(step, recipe, root, options.extraTrainFlags)!;
+  const command = stepCommand(step, recipe, root, options)!;
   if (step.kind === "average") await removeIfPresent(partial(join(root, step.out)));
   const code = await runScript(command.script, command.args);
   if (code === 0 && step.kind === "average") {

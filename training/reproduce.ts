@@ -13,10 +13,12 @@ import { describeStep, parseRecipe, SHIPPED_RECIPE } from "./recipe.ts";
 import { runRecipe, stepCommand, stepState } from "./recipe_runner.ts";
 import { runMain } from "../src/cli/run_main.ts";
 
-const HELP = `deno task reproduce [--root DIR] [--data DIR] [--recipe FILE] [--plan]
+const HELP =
+  `deno task reproduce [--root DIR] [--data DIR] [--ferplus FILE] [--recipe FILE] [--plan]
 
   --root DIR     folder for every run and model of the recipe (default ~/fer-runs/reproduce)
   --data DIR     prepared data (default data/prepared; deno task prepare makes it)
+  --ferplus FILE FER+ votes (fer2013new.csv or .csv.gz) for steps that mix them into the targets
   --recipe FILE  another recipe as JSON (same shape as training/recipe.ts's Recipe)
   --plan         list the steps with their state and commands, run nothing
 
@@ -31,6 +33,7 @@ async function main(args: string[]): Promise<number> {
     options: {
       root: { type: "string" },
       data: { type: "string" },
+      ferplus: { type: "string" },
       recipe: { type: "string" },
       plan: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -42,14 +45,21 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   const root = values.root ?? join(Deno.env.get("HOME") ?? ".", "fer-runs", "reproduce");
-  const extraTrainFlags = values.data ? ["--data", values.data] : [];
+  const inputs = {
+    extraTrainFlags: values.data ? ["--data", values.data] : [],
+    ferplus: values.ferplus,
+  };
   const recipe = values.recipe
     ? parseRecipe(JSON.parse(await Deno.readTextFile(values.recipe)))
     : SHIPPED_RECIPE;
   if (values.plan) {
     for (const [index, step] of recipe.steps.entries()) {
       const state = await stepState(step, root);
-      const command = stepCommand(step, recipe, root, extraTrainFlags);
+      // The plan shows where the votes go even before the file is named.
+      const command = stepCommand(step, recipe, root, {
+        ...inputs,
+        ferplus: inputs.ferplus ?? "FERPLUS.csv",
+      });
       console.log(
         `${index + 1}. [${state.done ? "done" : "todo"}] ${describeStep(step)} (${state.detail})` +
           (command ? `\n   deno run -A training/${command.script} ${command.args.join(" ")}` : ""),
@@ -62,7 +72,7 @@ async function main(args: string[]): Promise<number> {
   const onInterrupt = () => console.error("\ninterrupt: waiting for the current step to save...");
   Deno.addSignalListener("SIGINT", onInterrupt);
   try {
-    const outcome = await runRecipe(recipe, { root, extraTrainFlags });
+    const outcome = await runRecipe(recipe, { root, ...inputs });
     if (!outcome.complete) return outcome.stopped?.code || 1;
     console.error(
       `reproduced ${recipe.name}: ${outcome.result} (compare: deno task evaluate --model ` +

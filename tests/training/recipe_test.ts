@@ -272,3 +272,39 @@ Deno.test("parseRecipe accepts a recipe file and names the first thing wrong in 
   await assertThrows(() => parseRecipe({ ...json, result: undefined }), "result");
   await assertThrows(() => parseRecipe([]), "the file");
 });
+
+Deno.test("a step that mixes in FER+ votes gets the runner's votes file, and runs refuse to start without one", async () => {
+  const recipe = parseRecipe({
+    trainFlags: [],
+    steps: [
+      { kind: "train", run: "s1", epochs: 2 },
+      { kind: "train", run: "s2", epochs: 2, teacher: "t", ferplusWeight: 0.2 },
+    ],
+    result: "s2",
+  });
+  assertEquals(
+    describeStep(recipe.steps[1]),
+    "train s2 to epoch 2 taught by t with 20% FER+ votes",
+  );
+  const args = stepCommand(recipe.steps[1], recipe, "/runs", { ferplus: "votes.csv" })!.args;
+  assertOk(args.join(" ").includes("--ferplus votes.csv --ferplus-weight 0.2"), args.join(" "));
+  const plain = stepCommand(recipe.steps[0], recipe, "/runs", { ferplus: "votes.csv" })!.args;
+  assertEquals(plain.includes("--ferplus"), false);
+  assertThrows(() => stepCommand(recipe.steps[1], recipe, "/runs"), "pass --ferplus");
+  await withRoot(async (root) => {
+    const calls: string[][] = [];
+    await assertThrows(
+      () => runRecipe(recipe, { root, runScript: fakeScripts(calls), log: () => {} }),
+      '"train s2 to epoch 2 taught by t with 20% FER+ votes" mixes in FER+ votes',
+    );
+    assertEquals(calls.length, 0); // refused before the first step, not hours later
+  });
+  await assertThrows(
+    () =>
+      Promise.resolve(parseRecipe({
+        steps: [{ kind: "train", run: "s", epochs: 1, ferplusWeight: 2 }],
+        result: "s",
+      })),
+    "step 1.ferplusWeight must be in (0, 1]",
+  );
+});
