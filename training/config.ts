@@ -200,6 +200,9 @@ export function validateConfig(c: TrainConfig): TrainConfig {
       c.stageChannels.every((n) => Number.isInteger(n) && n >= 1);
     if (!ok) fail("stageChannels", "must be four positive integers");
     if (c.model !== "default") fail("stageChannels", "applies to the default model only");
+    if (c.mirrorSymmetric && c.stageChannels.some((n) => n % 2 !== 0)) {
+      fail("stageChannels", "must be even with mirrorSymmetric (channels come in mirror pairs)");
+    }
   }
   if (!(c.ferplusWeight >= 0 && c.ferplusWeight <= 1)) fail("ferplusWeight", "must be in [0, 1]");
   if (c.ferplusWeight > 0) {

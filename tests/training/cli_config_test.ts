@@ -73,6 +73,10 @@ Deno.test("train flags: a bad value is refused with the flag or field it came fr
     "config: stageChannels must be four positive integers",
   );
   await assertThrows(
+    () => parseTrainArgs(["--stage-channels", "16,32,63,128", "--mirror-symmetric"]),
+    "config: stageChannels must be even with mirrorSymmetric",
+  );
+  await assertThrows(
     () => parseTrainArgs(["--stage-channels", "16,32,x,64"]),
     '--stage-channels expects a number, got "x"',
   );
