@@ -99,6 +99,18 @@ export async function readFerPlusVotes(
 }
 
 /**
+ * The eight emotion vote counts of row `i` (FER+ column order, contempt last), or `undefined` where
+ * FER+ found no face, no emotion got a vote, or "unknown" or "not a face" outvotes every emotion.
+ */
+export function usableEmotionVotes(votes: FerPlusSplitVotes, i: number): Uint8Array | undefined {
+  const row = votes.votes.subarray(i * FERPLUS_COLUMNS.length, (i + 1) * FERPLUS_COLUMNS.length);
+  const emotionVotes = row.subarray(0, 8);
+  const top = Math.max(...emotionVotes);
+  if (!votes.hasImage[i] || top === 0 || row[8] > top || row[9] > top) return undefined;
+  return emotionVotes;
+}
+
+/**
  * Keeps the images of `split` that FER+ counts as a face with a real emotion majority (not
  * "unknown", not "NF") and returns them with their vote distributions over the eight classes.
  * The prepared split must hold every row of the CSV in order (no skipped rows), which is checked by
@@ -118,10 +130,8 @@ export function applyFerPlus(
   const keep: number[] = [];
   const targets: number[] = [];
   for (let i = 0; i < split.count; i++) {
-    const row = votes.votes.subarray(i * 10, i * 10 + 10);
-    const emotionVotes = row.subarray(0, 8);
-    const top = Math.max(...emotionVotes);
-    if (!votes.hasImage[i] || top === 0 || row[8] > top || row[9] > top) continue;
+    const emotionVotes = usableEmotionVotes(votes, i);
+    if (!emotionVotes) continue;
     const total = emotionVotes.reduce((a, b) => a + b, 0);
     const dist = new Array<number>(k).fill(0);
     FERPLUS_COLUMNS.slice(0, 8).forEach((name, c) => {

@@ -7,7 +7,12 @@
  * @module
  */
 import { FER_EMOTIONS } from "../src/labels.ts";
-import { FERPLUS_COLUMNS, type FerPlusSplitVotes, TO_FERPLUS_INDEX } from "./ferplus.ts";
+import {
+  FERPLUS_COLUMNS,
+  type FerPlusSplitVotes,
+  TO_FERPLUS_INDEX,
+  usableEmotionVotes,
+} from "./ferplus.ts";
 
 const CLASSES = FER_EMOTIONS.length;
 
@@ -17,10 +22,8 @@ const CLASSES = FER_EMOTIONS.length;
  * FER2013 does not have).
  */
 export function sevenClassVotes(votes: FerPlusSplitVotes, i: number): Float32Array | undefined {
-  const row = votes.votes.subarray(i * FERPLUS_COLUMNS.length, (i + 1) * FERPLUS_COLUMNS.length);
-  const emotionVotes = row.subarray(0, 8);
-  const top = Math.max(...emotionVotes);
-  if (!votes.hasImage[i] || top === 0 || row[8] > top || row[9] > top) return undefined;
+  const emotionVotes = usableEmotionVotes(votes, i);
+  if (!emotionVotes) return undefined;
   const dist = new Float32Array(CLASSES);
   let total = 0;
   for (let c = 0; c < 8; c++) {

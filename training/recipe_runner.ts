@@ -25,14 +25,18 @@ export interface StepState {
 /** Runs `deno run -A SCRIPT ARGS...` (a path under `training/`); resolves to its exit code. */
 export type ScriptRunner = (script: string, args: string[]) => Promise<number>;
 
-/** Options of {@link runRecipe}. */
-export interface RunRecipeOptions {
+/** Recipe-independent inputs of {@link stepCommand}. */
+export interface StepInputs {
+  /** Flags appended to every train step after the recipe's own. */
+  extraTrainFlags?: string[];
+  /** FER+ votes CSV, required by steps with a `ferplusWeight`. */
+  ferplus?: string;
+}
+
+/** Options of {@link runRecipe}: the steps' inputs (e.g. `--data DIR`, the FER+ votes) and more. */
+export interface RunRecipeOptions extends StepInputs {
   /** Folder holding every run and model of the recipe. */
   root: string;
-  /** Flags appended to every train step after the recipe's own (e.g. `--data DIR`). */
-  extraTrainFlags?: string[];
-  /** FER+ votes CSV for steps with a `ferplusWeight`. */
-  ferplus?: string;
   /** Child-process runner (tests substitute one). */
   runScript?: ScriptRunner;
   /** Progress lines (default: stderr). */
@@ -72,17 +76,9 @@ export async function stepState(step: RecipeStep, root: string): Promise<StepSta
   }
 }
 
-/** Recipe-independent inputs of {@link stepCommand}. */
-export interface StepInputs {
-  /** Flags appended to every train step after the recipe's own. */
-  extraTrainFlags?: string[];
-  /** FER+ votes CSV, required by steps with a `ferplusWeight`. */
-  ferplus?: string;
-}
-
-/** Throws, naming the first such step, when a step mixes in FER+ votes but no votes file is given. */
-export function checkStepInputs(recipe: Recipe, inputs: StepInputs): void {
-  const needs = recipe.steps.find((step) => step.kind === "train" && step.ferplusWeight);
+/** Throws, naming the first such step, when one of `steps` mixes in FER+ votes but no votes file is given. */
+export function checkStepInputs(steps: readonly RecipeStep[], inputs: StepInputs): void {
+  const needs = steps.find((step) => step.kind === "train" && step.ferplusWeight);
   if (needs && !inputs.ferplus) {
     throw new Error(
       `"${describeStep(needs)}" mixes in FER+ votes: pass --ferplus fer2013new.csv ` +
@@ -106,7 +102,7 @@ export function stepCommand(
       args.push("--teacher", step.teacher.split(",").map((dir) => resolve(root, dir)).join(","));
     }
     if (step.ferplusWeight) {
-      checkStepInputs({ ...recipe, steps: [step] }, inputs);
+      checkStepInputs([step], inputs);
       args.push(
         "--ferplus",
         inputs.ferplus!,
@@ -145,7 +141,7 @@ export async function runRecipe(recipe: Recipe, options: RunRecipeOptions): Prom
   const log = options.log ?? ((line: string) => console.error(line));
   const runScript = options.runScript ?? runTrainingScript;
   const result = join(options.root, recipe.result);
-  checkStepInputs(recipe, options);
+  checkStepInputs(recipe.steps, options);
   await Deno.mkdir(options.root, { recursive: true });
   let executed = 0;
   for (const [index, step] of recipe.steps.entries()) {
