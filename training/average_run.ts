@@ -18,7 +18,11 @@ import { readRunHistory } from "./history.ts";
 import { limitSplit, toTrainData } from "./dataset.ts";
 import type { ExportResult } from "./export.ts";
 import { epochFolderName, EPOCHS_DIR, PIXEL_SCALE } from "./run.ts";
-import { averageWeightLists, parseEpochSelection } from "./average_weights.ts";
+import {
+  averageWeightLists,
+  formatEpochSelection,
+  parseEpochSelection,
+} from "./average_weights.ts";
 import { recalibrateBatchNorm } from "./recalibrate_bn.ts";
 import { MirrorSymmetry } from "./models/mirror_symmetry.ts";
 import { runMain } from "../src/cli/run_main.ts";
@@ -154,8 +158,8 @@ async function main(args: string[]): Promise<number> {
   const bestSingle = single.reduce((a, b) => (b.valAccuracy > a.valAccuracy ? b : a), single[0]);
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
   console.log(
-    `averaged ${epochs.length} epochs (${epochs[0]}-${
-      epochs.at(-1)
+    `averaged ${epochs.length} epochs (${
+      formatEpochSelection(epochs)
     }) of ${values.run} into ${values.to}: ` +
       `float ${pct(result.float.accuracy)} -> quantized ${pct(result.quantized.accuracy)} ` +
       `(${(result.sizeBytes / 1024).toFixed(0)} KiB)` +

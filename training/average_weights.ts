@@ -45,3 +45,15 @@ export function parseEpochSelection(text: string): number[] {
   if (epochs.size === 0) throw new Error("empty epoch selection");
   return [...epochs].sort((a, b) => a - b);
 }
+
+/** Writes sorted epochs back as a selection: runs of consecutive epochs as ranges (`23-32,51-60`). */
+export function formatEpochSelection(epochs: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < epochs.length;) {
+    let j = i;
+    while (j + 1 < epochs.length && epochs[j + 1] === epochs[j] + 1) j++;
+    parts.push(j === i ? `${epochs[i]}` : `${epochs[i]}-${epochs[j]}`);
+    i = j + 1;
+  }
+  return parts.join(",");
+}

@@ -94,6 +94,7 @@ export async function parseTrainArgs(
       "no-bn-dense": { type: "boolean" },
       "mirror-symmetric": { type: "boolean" },
       "augment": { type: "boolean" },
+      "erase": { type: "string" },
       "no-augment": { type: "boolean" },
       "help": { type: "boolean", short: "h", default: false },
     },
@@ -121,6 +122,12 @@ export async function parseTrainArgs(
   if (values["no-bn-dense"]) patch.batchNormDense = false;
   if (values["mirror-symmetric"]) patch.mirrorSymmetric = true;
   if (values["no-augment"]) patch.augment = { flip: false, shift: 0, rotate: 0, scale: 0 };
+  if (values.erase !== undefined) {
+    patch.augment = {
+      ...(patch.augment ?? config.augment),
+      erase: parseNumber("erase", values.erase),
+    };
+  }
   config = validateConfig(mergeConfig(config, patch as Partial<TrainConfig>));
   return {
     config,

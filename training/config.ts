@@ -23,6 +23,12 @@ export interface AugmentConfig {
   rotate: number;
   /** Maximum relative zoom in or out (0.1 = 90%..110%). */
   scale: number;
+  /**
+   * Random erasing: the probability that a rectangle (2-25% of the face, aspect 1:3 to 3:1) is
+   * filled with noise after the transform, so no single region (mouth, eyes) decides alone.
+   * Absent or 0 = off; configs written before it existed read as off.
+   */
+  erase?: number;
 }
 
 /** Every knob of a training run. */
@@ -193,6 +199,8 @@ export function validateConfig(c: TrainConfig): TrainConfig {
   if (!(Number.isInteger(c.epochs) && c.epochs >= 1)) fail("epochs", "must be an integer >= 1");
   if (!(Number.isInteger(c.batchSize) && c.batchSize >= 1)) fail("batchSize", "must be >= 1");
   if (!(c.labelSmoothing >= 0 && c.labelSmoothing < 1)) fail("labelSmoothing", "must be in [0,1)");
+  const erase = c.augment.erase ?? 0;
+  if (!(erase >= 0 && erase <= 1)) fail("augment.erase", "must be in [0, 1]");
   if (!(c.width > 0)) fail("width", "must be > 0");
   if (c.labels === "ferplus" && !c.ferplus) fail("ferplus", "is required with labels=ferplus");
   if (c.stageChannels !== undefined) {

@@ -43,6 +43,8 @@ const HELP = `deno task train [flags]
   --mirror-symmetric      tie the weights so a face and its mirror image score the same (default model)
   --stage-channels A,B,C,D  channels of the default model's four stages (default 16,32,64,128)
   --no-augment --width X --limit N --seed N --quantization uint8|float16|none
+  --erase P               random erasing: with probability P a noise rectangle (2-25% of the face)
+                          covers part of each training image (default 0 = off)
   --workers 1|2           2 = data-parallel on two cores (faster; 1 is bit-reproducible)
   --keep-epochs           keep every epoch's weights in RUN/epochs/ (for deno task average)
   --dry-run               print the resolved config and exit

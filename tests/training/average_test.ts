@@ -4,7 +4,11 @@ import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../ass
 import { readModelMetadata } from "../../src/model/io.ts";
 import { toTrainData } from "../../training/dataset.ts";
 import { EPOCHS_DIR, PIXEL_SCALE, runTraining } from "../../training/run.ts";
-import { averageWeightLists, parseEpochSelection } from "../../training/average_weights.ts";
+import {
+  averageWeightLists,
+  formatEpochSelection,
+  parseEpochSelection,
+} from "../../training/average_weights.ts";
 import { recalibrateBatchNorm } from "../../training/recalibrate_bn.ts";
 import { averageRun } from "../../training/average_run.ts";
 import { syntheticSplit, writeSyntheticPrepared } from "./synthetic.ts";
@@ -32,6 +36,13 @@ Deno.test("parseEpochSelection reads ranges and lists, and rejects nonsense", as
   for (const bad of ["5-3", "0", "x", "", "1-"]) {
     await assertThrows(() => parseEpochSelection(bad));
   }
+});
+
+Deno.test("formatEpochSelection writes runs as ranges and reads back the same epochs", () => {
+  assertEquals(formatEpochSelection([23, 24, 25, 51, 52, 60]), "23-25,51-52,60");
+  assertEquals(formatEpochSelection([7]), "7");
+  const epochs = parseEpochSelection("3-9,12,20-21");
+  assertEquals(parseEpochSelection(formatEpochSelection(epochs)), epochs);
 });
 
 Deno.test("recalibrated batch-norm statistics equal the full-set moments of each layer's input", async () => {

@@ -89,3 +89,11 @@ Deno.test("train flags: a bad value is refused with the flag or field it came fr
     "config: ferplusWeight needs --ferplus PATH",
   );
 });
+
+Deno.test("parseTrainArgs: --erase sets random erasing on top of the other augmentation", async () => {
+  const { config } = await parseTrainArgs(["--erase", "0.5"]);
+  assertEquals(config.augment, { ...defaultConfig("default").augment, erase: 0.5 });
+  assertEquals((await parseTrainArgs([])).config.augment.erase, undefined);
+  await assertThrows(() => parseTrainArgs(["--erase", "1.5"]), "augment.erase");
+  await assertThrows(() => parseTrainArgs(["--erase", "x"]), "--erase expects a number");
+});
