@@ -1,8 +1,9 @@
 /**
  * On-the-fly augmentation of 48x48 grayscale faces: one random affine transform per image (flip,
  * rotation, zoom, shift) applied by inverse mapping with bilinear sampling, writing straight into the
- * float batch buffer, then optionally random erasing (a noise rectangle). Pure JS on the CPU: a 64-image batch costs well under a millisecond, far below
- * a training step, and it keeps augmentation independent of the tensor backend.
+ * float batch buffer, then optionally random erasing (a noise rectangle). Pure JS on the CPU: a
+ * 64-image batch costs well under a millisecond, far below a training step, and it keeps
+ * augmentation independent of the tensor backend.
  *
  * @module
  */

@@ -121,14 +121,13 @@ export async function parseTrainArgs(
   if (values["bn-dense"]) patch.batchNormDense = true;
   if (values["no-bn-dense"]) patch.batchNormDense = false;
   if (values["mirror-symmetric"]) patch.mirrorSymmetric = true;
-  if (values["no-augment"]) patch.augment = { flip: false, shift: 0, rotate: 0, scale: 0 };
+  config = mergeConfig(config, patch as Partial<TrainConfig>);
+  // Replaced, not merged: every kind of augmentation goes, erasing set in a --config file included.
+  if (values["no-augment"]) config.augment = { flip: false, shift: 0, rotate: 0, scale: 0 };
   if (values.erase !== undefined) {
-    patch.augment = {
-      ...(patch.augment ?? config.augment),
-      erase: parseNumber("erase", values.erase),
-    };
+    config.augment = { ...config.augment, erase: parseNumber("erase", values.erase) };
   }
-  config = validateConfig(mergeConfig(config, patch as Partial<TrainConfig>));
+  config = validateConfig(config);
   return {
     config,
     flags: {

@@ -97,3 +97,21 @@ Deno.test("parseTrainArgs: --erase sets random erasing on top of the other augme
   await assertThrows(() => parseTrainArgs(["--erase", "1.5"]), "augment.erase");
   await assertThrows(() => parseTrainArgs(["--erase", "x"]), "--erase expects a number");
 });
+
+Deno.test("parseTrainArgs: --no-augment also turns off erasing from a --config file", async () => {
+  await withTempDir("fer-cli-erase-", async (dir) => {
+    const file = join(dir, "erase.json");
+    await Deno.writeTextFile(file, JSON.stringify({ augment: { erase: 0.5 } }));
+    assertEquals((await parseTrainArgs(["--config", file])).config.augment.erase, 0.5);
+    const off = await parseTrainArgs(["--config", file, "--no-augment"]);
+    assertEquals(off.config.augment, { flip: false, shift: 0, rotate: 0, scale: 0 });
+    const eraseOnly = await parseTrainArgs(["--config", file, "--no-augment", "--erase", "0.3"]);
+    assertEquals(eraseOnly.config.augment, {
+      flip: false,
+      shift: 0,
+      rotate: 0,
+      scale: 0,
+      erase: 0.3,
+    });
+  });
+});
