@@ -93,6 +93,7 @@ export async function parseTrainArgs(
       "bn-dense": { type: "boolean" },
       "no-bn-dense": { type: "boolean" },
       "mirror-symmetric": { type: "boolean" },
+      "teacher-online": { type: "boolean" },
       "augment": { type: "boolean" },
       "erase": { type: "string" },
       "no-augment": { type: "boolean" },
@@ -121,6 +122,7 @@ export async function parseTrainArgs(
   if (values["bn-dense"]) patch.batchNormDense = true;
   if (values["no-bn-dense"]) patch.batchNormDense = false;
   if (values["mirror-symmetric"]) patch.mirrorSymmetric = true;
+  if (values["teacher-online"]) patch.teacherOnline = true;
   config = mergeConfig(config, patch as Partial<TrainConfig>);
   // Replaced, not merged: every kind of augmentation goes, erasing set in a --config file included.
   if (values["no-augment"]) config.augment = { flip: false, shift: 0, rotate: 0, scale: 0 };

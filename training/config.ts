@@ -117,6 +117,11 @@ export interface TrainConfig {
    * scores clean images and the student augments on the fly.
    */
   teacherViews: number;
+  /**
+   * Score every augmented batch with the teacher inside the training step (`online_teacher.ts`)
+   * instead of caching its scores on clean images. Optional, so earlier configs stay as they were.
+   */
+  teacherOnline?: boolean;
   /** Weight quantization at export. */
   quantization: "uint8" | "float16" | "none";
   /**
@@ -229,6 +234,12 @@ export function validateConfig(c: TrainConfig): TrainConfig {
     fail("teacherViews", "must be an integer in [0, 32]");
   }
   if (c.teacherViews > 0 && !c.teacher) fail("teacherViews", "needs a teacher");
+  if (c.teacherOnline) {
+    if (!c.teacher) fail("teacherOnline", "needs a teacher");
+    if (c.teacherViews > 0) fail("teacherOnline", "replaces teacherViews; use one of them");
+    if (c.ferplusWeight > 0) fail("teacherOnline", "cannot mix in FER+ votes (ferplusWeight)");
+    if (c.teacherTta === "tencrop") fail("teacherOnline", "scores none or flip views, not tencrop");
+  }
   if (c.mirrorSymmetric && (c.model !== "default" || c.features.length > 0)) {
     fail("mirrorSymmetric", "needs the default model without feature inputs");
   }

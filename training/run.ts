@@ -24,6 +24,7 @@ import { DataParallelTrainer } from "../src/engine/data_parallel.ts";
 import { MirrorSymmetry } from "./models/mirror_symmetry.ts";
 import { initWeightsFrom } from "./init_weights.ts";
 import { flipOnly, viewIndices } from "./teacher_views.ts";
+import type { OnlineTeacher } from "./online_teacher.ts";
 
 /** Inputs of {@link runTraining}. */
 export interface RunOptions {
@@ -49,6 +50,11 @@ export interface RunOptions {
    * share `config.teacherWeight`.
    */
   teacherScores?: Float32Array;
+  /**
+   * Teachers that score every augmented batch (`--teacher-online`); their scores make up share
+   * `config.teacherWeight` of each target. Not disposed here.
+   */
+  onlineTeacher?: OnlineTeacher;
   /** Stop cleanly when this signal aborts (Ctrl-C). */
   signal?: AbortSignal;
   /** Show progress bars (default true). */
@@ -112,6 +118,9 @@ async function readHistory(runDir: string): Promise<EpochRecord[]> {
 /** Trains `config`'s model on `options.train`, selecting on `options.val`. */
 export async function runTraining(config: TrainConfig, options: RunOptions): Promise<TrainResult> {
   const classes = options.labels.length;
+  if (options.teacherScores && options.onlineTeacher) {
+    throw new Error("a run takes cached teacher scores or an online teacher, not both");
+  }
   const common = { classes, features: config.features, labelSmoothing: config.labelSmoothing };
   const { data: train, stats } = toTrainData(options.train, {
     ...common,
@@ -208,9 +217,12 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
       const indices = order.subarray(b * config.batchSize, (b + 1) * config.batchSize);
       const rng = new Rng(config.seed * 7919 + state.step);
       const batch = makeBatch(train, indices, PIXEL_SCALE, { config: augment, rng });
-      const [loss, acc] = await step(batch.inputs, batch.targets) as number[];
+      const targets = options.onlineTeacher
+        ? options.onlineTeacher.mixInto(batch.targets, batch.inputs, config.teacherWeight)
+        : batch.targets;
+      const [loss, acc] = await step(batch.inputs, targets) as number[];
       mirror?.project();
-      tf.dispose([...batch.inputs, batch.targets]);
+      tf.dispose([...batch.inputs, batch.targets, targets]);
       lossSum += loss * indices.length;
       accSum += acc * indices.length;
       seen += indices.length;

@@ -16,6 +16,7 @@ import { FERPLUS_EMOTIONS } from "../src/labels.ts";
 import { teacherScores } from "./distill.ts";
 import { firstVotes, mixFerPlusVotes } from "./ferplus_mix.ts";
 import { augmentedViews } from "./teacher_views.ts";
+import { OnlineTeacher, type OnlineTta } from "./online_teacher.ts";
 import { checkInitFrom } from "./init_weights.ts";
 import { runMain } from "../src/cli/run_main.ts";
 
@@ -37,6 +38,8 @@ const HELP = `deno task train [flags]
   --teacher-tta MODE      none | flip | tencrop views the teacher averages (default flip)
   --teacher-views K       score K transformed copies of each image once and train on them with
                           their own scores (consistent distillation; default 0 = clean images)
+  --teacher-online        score every augmented batch with the teachers inside the training step
+                          (their answer for the view the student sees; slower per step)
   --ferplus-weight X      with --ferplus PATH and a teacher: share of the teacher's scores replaced
                           by each Training image's FER+ votes over the 7 classes (default 0)
   --features landmarks,hog|hogWindows  --bn-conv/--no-bn-conv  --bn-dense/--no-bn-dense
@@ -104,7 +107,14 @@ async function main(args: string[]): Promise<number> {
   const views = config.teacherViews
     ? augmentedViews(train, config.teacherViews, config.augment, config.seed)
     : undefined;
-  let teacher = config.teacher
+  const onlineTeacher = config.teacher && config.teacherOnline
+    ? await OnlineTeacher.load(config.teacher.split(","), {
+      labels,
+      features: config.features,
+      tta: config.teacherTta as OnlineTta,
+    })
+    : undefined;
+  let teacher = config.teacher && !onlineTeacher
     ? await teacherScores(config.teacher.split(","), views?.split ?? train, {
       labels,
       features: config.features,
@@ -138,12 +148,14 @@ async function main(args: string[]): Promise<number> {
     runDir,
     softTargets,
     teacherScores: teacher,
+    onlineTeacher,
     resume: flags.resume,
     signal: controller.signal,
     workers: flags.workers,
     keepEpochs: flags.keepEpochs,
   });
   Deno.removeSignalListener("SIGINT", onInterrupt);
+  onlineTeacher?.dispose();
   if (result.interrupted) return 130;
   console.error(
     `best ${config.validationSplit} accuracy ${(result.best.valAccuracy * 100).toFixed(2)}% ` +

@@ -115,3 +115,29 @@ Deno.test("parseTrainArgs: --no-augment also turns off erasing from a --config f
     });
   });
 });
+
+Deno.test("parseTrainArgs: --teacher-online needs a teacher and excludes views, votes and ten crops", async () => {
+  const { config } = await parseTrainArgs(["--teacher", "m", "--teacher-online"]);
+  assertEquals(config.teacherOnline, true);
+  assertEquals((await parseTrainArgs(["--teacher", "m"])).config.teacherOnline, undefined);
+  await assertThrows(
+    () => parseTrainArgs(["--teacher-online"]),
+    "config: teacherOnline needs a teacher",
+  );
+  await assertThrows(
+    () => parseTrainArgs(["--teacher", "m", "--teacher-online", "--teacher-views", "3"]),
+    "config: teacherOnline replaces teacherViews",
+  );
+  await assertThrows(
+    () => parseTrainArgs(["--teacher", "m", "--teacher-online", "--teacher-tta", "tencrop"]),
+    "config: teacherOnline scores none or flip views",
+  );
+  await assertThrows(
+    () =>
+      parseTrainArgs([
+        ...["--teacher", "m", "--teacher-online", "--ferplus", "v.csv"],
+        ...["--ferplus-weight", "0.2"],
+      ]),
+    "config: teacherOnline cannot mix in FER+ votes",
+  );
+});
