@@ -65,17 +65,14 @@ export class OnlineTeacher {
   scores(inputs: tf.Tensor[]): tf.Tensor2D {
     return tf.tidy(() => {
       const [images, ...rest] = inputs;
-      const views: tf.Tensor[] = [];
-      for (const member of this.members) {
-        views.push(member.model.predict([images, ...rest]) as tf.Tensor);
-        if (member.flip) {
-          const mirrored = tf.image.flipLeftRight(images as tf.Tensor4D);
-          // The mirror view is half of this member's vote, so each member weighs the same.
-          const both = tf.add(views.pop()!, member.model.predict([mirrored, ...rest]) as tf.Tensor);
-          views.push(tf.mul(both, 0.5));
-        }
-      }
-      return tf.div(tf.addN(views), views.length) as tf.Tensor2D;
+      const memberScores = this.members.map((member) => {
+        const own = member.model.predict([images, ...rest]) as tf.Tensor;
+        if (!member.flip) return own;
+        const mirrored = tf.image.flipLeftRight(images as tf.Tensor4D);
+        // The mirror view is half of this member's vote, so every member weighs the same.
+        return tf.mul(tf.add(own, member.model.predict([mirrored, ...rest]) as tf.Tensor), 0.5);
+      });
+      return tf.div(tf.addN(memberScores), memberScores.length) as tf.Tensor2D;
     });
   }
 
