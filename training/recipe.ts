@@ -70,8 +70,11 @@ export interface Recipe {
  * cycle's epochs 131-141 (the model shipped until 2026-11-29, `models/default-untied/`) teaches a
  * mirror-tied network trained anew for 38 epochs (seed 7, 70% teacher); the mean of its epochs
  * 29-38 (shipped until 2026-11-30, `models/default-mirror1/`) and the untied model together teach
- * a second tied network for 32 epochs (seed 8), and the result is the mean of its epochs 23-32.
- * About 211 epochs of ~2.2-3.4 min each on a 2-core machine.
+ * a second tied network for 32 epochs (seed 8); the mean of its epochs 23-32 (shipped until
+ * 2026-12-01, `models/default-mirror2/`) joins both as teacher of that same run continued by two
+ * more cosine cycles, warm restarts at 7e-4 at epoch 32 and at 60 (the second taught by the two
+ * tied models scoring every augmented batch, `--teacher-online`), to epoch 80, and the result is
+ * the mean of epochs 71-80. About 259 epochs of ~2.2-6.5 min each on a 2-core machine.
  */
 export const SHIPPED_RECIPE: Recipe = {
   name: "default model (models/default)",
@@ -117,7 +120,28 @@ export const SHIPPED_RECIPE: Recipe = {
       teacher: "teacher-kd2,teacher-mirror1",
       flags: ["--seed", "8", "--teacher-weight", "0.7", "--mirror-symmetric"],
     },
-    { kind: "average", run: "mirror-v2", from: 23, to: 32, out: "model" },
+    { kind: "average", run: "mirror-v2", from: 23, to: 32, out: "teacher-mirror2" },
+    { kind: "fork", run: "mirror-v2", to: "mirror-v2c" },
+    {
+      kind: "train",
+      run: "mirror-v2c",
+      epochs: 60,
+      restartAt: 32,
+      learningRate: 0.0007,
+      teacher: "teacher-kd2,teacher-mirror1,teacher-mirror2",
+      flags: ["--seed", "8", "--teacher-weight", "0.7", "--mirror-symmetric"],
+    },
+    { kind: "fork", run: "mirror-v2c", to: "mirror-v2o" },
+    {
+      kind: "train",
+      run: "mirror-v2o",
+      epochs: 80,
+      restartAt: 60,
+      learningRate: 0.0007,
+      teacher: "teacher-mirror1,teacher-mirror2",
+      flags: ["--seed", "8", "--teacher-weight", "0.7", "--mirror-symmetric", "--teacher-online"],
+    },
+    { kind: "average", run: "mirror-v2o", from: 71, to: 80, out: "model" },
   ],
   result: "model",
 };
