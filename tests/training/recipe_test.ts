@@ -183,7 +183,7 @@ Deno.test("runRecipe treats a half-written average and an early-stopped run as n
 
 Deno.test("the shipped recipe ends in the averaged model its README describes", () => {
   const steps = SHIPPED_RECIPE.steps.map(describeStep);
-  assertEquals(steps.at(-1), "average mirror-v2o epochs 71-80 into model");
+  assertEquals(steps.at(-1), "average mirror-v2o epochs 75-80 into model");
   assertEquals(SHIPPED_RECIPE.result, "model");
   // Every teacher and every forked or averaged run is made by an earlier step.
   const made = new Set<string>();
