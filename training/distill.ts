@@ -112,16 +112,24 @@ export async function teacherScores(
   return scores;
 }
 
-function checkTeacher(dir: string, metadata: FerModelMetadata, options: TeacherScoresOptions) {
-  if (metadata.labels.join() !== options.labels.join()) {
+/**
+ * Throws when the teacher in `dir` predicts other classes or takes other feature inputs than the
+ * student (`student.labels`, `student.features`).
+ */
+export function checkTeacher(
+  dir: string,
+  metadata: FerModelMetadata,
+  student: { labels: readonly string[]; features: readonly string[] },
+) {
+  if (metadata.labels.join() !== student.labels.join()) {
     throw new Error(
-      `teacher ${dir} predicts [${metadata.labels}], the run trains [${options.labels}]`,
+      `teacher ${dir} predicts [${metadata.labels}], the run trains [${student.labels}]`,
     );
   }
   const teacherFeatures = metadata.features.map((f) => f.name);
-  if (teacherFeatures.join() !== options.features.join()) {
+  if (teacherFeatures.join() !== student.features.join()) {
     throw new Error(
-      `teacher ${dir} takes features [${teacherFeatures}], the run [${options.features}]`,
+      `teacher ${dir} takes features [${teacherFeatures}], the run [${student.features}]`,
     );
   }
 }

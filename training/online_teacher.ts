@@ -12,6 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import { loadLayersModelDir, readModelMetadata } from "../src/model/io.ts";
 import type { FerModelMetadata } from "../src/model/metadata.ts";
 import { PIXEL_SCALE } from "./run.ts";
+import { checkTeacher } from "./distill.ts";
 
 /** Views an online teacher scores each augmented image with. */
 export type OnlineTta = "none" | "flip";
@@ -90,14 +91,9 @@ export class OnlineTeacher {
   }
 }
 
+/** {@link checkTeacher}, and the student's pixel scaling: batches are scored as they are. */
 function checkOnlineTeacher(dir: string, metadata: FerModelMetadata, o: OnlineTeacherOptions) {
-  if (metadata.labels.join() !== o.labels.join()) {
-    throw new Error(`teacher ${dir} predicts [${metadata.labels}], the run trains [${o.labels}]`);
-  }
-  const features = metadata.features.map((f) => f.name);
-  if (features.join() !== o.features.join()) {
-    throw new Error(`teacher ${dir} takes features [${features}], the run [${o.features}]`);
-  }
+  checkTeacher(dir, metadata, o);
   const { scale, offset } = metadata.input;
   if (Math.abs(scale - PIXEL_SCALE) > 1e-9 || offset !== 0) {
     throw new Error(

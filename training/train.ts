@@ -107,15 +107,16 @@ async function main(args: string[]): Promise<number> {
   const views = config.teacherViews
     ? augmentedViews(train, config.teacherViews, config.augment, config.seed)
     : undefined;
-  const onlineTeacher = config.teacher && config.teacherOnline
-    ? await OnlineTeacher.load(config.teacher.split(","), {
+  const teacherDirs = config.teacher?.split(",");
+  const onlineTeacher = teacherDirs && config.teacherOnline
+    ? await OnlineTeacher.load(teacherDirs, {
       labels,
       features: config.features,
       tta: config.teacherTta as OnlineTta,
     })
     : undefined;
-  let teacher = config.teacher && !onlineTeacher
-    ? await teacherScores(config.teacher.split(","), views?.split ?? train, {
+  let teacher = teacherDirs && !onlineTeacher
+    ? await teacherScores(teacherDirs, views?.split ?? train, {
       labels,
       features: config.features,
       tta: config.teacherTta,

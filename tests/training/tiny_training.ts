@@ -8,6 +8,10 @@ import * as tf from "@tensorflow/tfjs";
 import { defaultConfig, mergeConfig, type TrainConfig } from "../../training/config.ts";
 import { buildModel } from "../../training/models/mod.ts";
 import { installWasmTrainingKernels, useWasmBackend } from "../../src/engine/mod.ts";
+import type { PreparedSplit } from "../../src/data/cache.ts";
+import { toTrainData } from "../../training/dataset.ts";
+import { predictScores } from "../../training/predict_batches.ts";
+import { PIXEL_SCALE } from "../../training/run.ts";
 
 /**
  * Switches to the wasm backend with fer-edge's gradient kernels, as `deno task train` does (and
@@ -47,4 +51,23 @@ export function tinyDefaultModel(classes: number, seed: number): tf.LayersModel 
     width: 0.25,
     seed,
   });
+}
+
+/**
+ * Images of `split` whose top class under `model` is the class after their label (wrapping
+ * around `classes`): the answer of the "next class" teachers the distillation tests train with.
+ */
+export function countNamingNextClass(
+  model: tf.LayersModel,
+  split: PreparedSplit,
+  classes: number,
+): number {
+  const { data } = toTrainData(split, { classes, features: [], labelSmoothing: 0 });
+  const scores = predictScores(model, data, PIXEL_SCALE);
+  let count = 0;
+  for (let i = 0; i < split.count; i++) {
+    const row = Array.from(scores.subarray(i * classes, (i + 1) * classes));
+    if (row.indexOf(Math.max(...row)) === (split.labels[i] + 1) % classes) count++;
+  }
+  return count;
 }
