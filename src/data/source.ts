@@ -1,9 +1,11 @@
 /**
  * Opening a FER2013 CSV as a byte stream: plain or gzip (detected by its magic bytes, decompressed
- * while streaming with `DecompressionStream`), with a clear one-line error when the file is missing.
+ * while streaming by {@link gunzip}, every member of a multi-member file), with a clear one-line
+ * error when the file is missing.
  *
  * @module
  */
+import { gunzip } from "./gunzip.ts";
 
 /** Where to get the data, appended to "file not found" errors. */
 export const FER2013_HINT =
@@ -40,13 +42,8 @@ function observe(
   );
 }
 
-function gunzip(stream: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
-  // DecompressionStream is typed as taking any BufferSource; it is fed Uint8Array chunks here.
-  const inflate = new DecompressionStream("gzip") as unknown as TransformStream<
-    Uint8Array,
-    Uint8Array
-  >;
-  return stream.pipeThrough(inflate);
+function gunzipped(stream: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  return ReadableStream.from(gunzip(stream));
 }
 
 async function startsWithGzipMagic(path: string): Promise<boolean> {
@@ -79,7 +76,7 @@ export async function openFerSource(path: string, onRaw?: RawByteObserver): Prom
   const gzip = await startsWithGzipMagic(path);
   const file = await Deno.open(path);
   const raw = observe(file.readable, onRaw);
-  const stream = gzip ? gunzip(raw) : raw;
+  const stream = gzip ? gunzipped(raw) : raw;
   return { stream, gzip, bytes: info.size };
 }
 
@@ -104,5 +101,5 @@ export async function openFerStream(
       return reader.cancel(reason);
     },
   });
-  return { stream: gzip ? gunzip(rest) : rest, gzip };
+  return { stream: gzip ? gunzipped(rest) : rest, gzip };
 }
