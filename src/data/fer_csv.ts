@@ -4,12 +4,15 @@
  *
  * Header variants are accepted: any column order and case, surrounding spaces or quotes, extra
  * columns, a byte-order mark, or no header at all (then the columns are `emotion,pixels[,Usage]`).
+ * Values are strict: every row has the header's field count, and `Usage` is exactly `Training`,
+ * `PublicTest` or `PrivateTest`.
  *
  * @module
  */
 import { FER_EMOTIONS } from "../labels.ts";
 import { IMAGE_PIXELS, SPLIT_NAMES, type SplitName } from "./cache.ts";
 import { type CsvRecord, csvRecords } from "./csv_records.ts";
+import { GzipError } from "./gunzip.ts";
 import { openFerSource, openFerStream, type RawByteObserver } from "./source.ts";
 
 /** One valid image row. */
@@ -113,7 +116,8 @@ interface Columns {
   emotion: number;
   pixels: number;
   usage: number; // -1: no Usage column
-  minFields: number;
+  fields: number; // every row has exactly this many
+  header: boolean;
 }
 
 function headerColumns(fields: Uint8Array[], line: number): Columns | undefined {
@@ -129,10 +133,11 @@ function headerColumns(fields: Uint8Array[], line: number): Columns | undefined 
     );
   }
   const usage = names.indexOf("usage");
-  return { emotion, pixels, usage, minFields: Math.max(emotion, pixels, usage) + 1 };
+  return { emotion, pixels, usage, fields: names.length, header: true };
 }
 
-const USAGE_BY_LOWER = new Map(SPLIT_NAMES.map((s) => [s.toLowerCase(), s]));
+/** Usage names are matched exactly (after trimming spaces): `training` is a bad row. */
+const USAGE_BY_NAME = new Map<string, SplitName>(SPLIT_NAMES.map((s) => [s, s]));
 
 /** Parses an emotion field: ASCII digits (optionally space-padded) 0..6, else `undefined`. */
 function parseEmotion(field: Uint8Array): number | undefined {
@@ -196,10 +201,14 @@ export function parsePixels(
 }
 
 /**
- * Reads FER2013 rows from a file path (`.csv` or gzip) or a byte stream, yielding valid rows in
- * file order. Bad rows (wrong field or pixel count, pixel outside 0..255, unknown emotion or
- * Usage) are skipped and reported to `onBadRow`, or with `strict` stop the read with a
- * {@link FerCsvError}. A broken gzip stream always throws a {@link FerCsvError} with the line reached.
+ * Reads FER2013 rows from a file path (`.csv` or gzip, every member of a multi-member gzip) or a
+ * byte stream, yielding valid rows in file order. Bad rows (a quote left open at the end of the
+ * line or other bad quoting, a field count other than the header's, wrong pixel count, pixel
+ * outside 0..255, unknown emotion, a Usage other than exactly `Training`, `PublicTest` or
+ * `PrivateTest`) are skipped and reported to `onBadRow` with their line, or with `strict` stop the
+ * read with a {@link FerCsvError}. A bad row never takes the lines after it along: reading goes on
+ * at the next physical line. Always throws a {@link FerCsvError} for an empty or header-only
+ * input and for a broken gzip stream or trailing garbage after it (naming the byte).
  */
 export async function* readFerCsv(
   source: string | ReadableStream<Uint8Array>,
@@ -229,6 +238,7 @@ export async function* readFerCsv(
 
   let columns: Columns | undefined;
   let lastLine = 1;
+  let dataRows = 0;
   const records = csvRecords(opened.stream);
   try {
     yield* rowsOf();
@@ -243,45 +253,52 @@ export async function* readFerCsv(
       try {
         next = await records.next();
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        throw new FerCsvError(
-          lastLine,
-          `cannot read ${where} (${opened.gzip ? "broken gzip: " : ""}${message})`,
-          {
+        if (error instanceof GzipError) {
+          // The rows before the error were read; the line says how far the data got.
+          throw new FerCsvError(lastLine, `cannot read ${where}: ${error.message}`, {
             cause: error,
-          },
-        );
+          });
+        }
+        const message = error instanceof Error ? error.message : String(error);
+        throw new FerCsvError(lastLine, `cannot read ${where} (${message})`, { cause: error });
       }
       if (next.done) break;
-      const { line, fields, unterminatedQuote } = next.value;
+      const { line, fields, problem: malformed } = next.value;
       lastLine = line;
+      if (malformed) {
+        // Counted as a row even before the header is known: it may have been the header.
+        dataRows++;
+        stats.rows++;
+        reject(line, malformed.kind, malformed.reason);
+        continue;
+      }
       if (!columns) {
         columns = headerColumns(fields, line);
         if (columns) {
           if (columns.usage < 0 && !options.defaultUsage) {
             throw new FerCsvError(
               line,
-              `${where} has no Usage column (pass a default split to read it)`,
+              `${where} has no Usage column, so the split of its rows is unknown ` +
+                `(expected the header emotion,pixels,Usage)`,
             );
           }
           continue;
         }
-        // No header: the first record is data in the Kaggle column order.
-        columns = { emotion: 0, pixels: 1, usage: fields.length >= 3 ? 2 : -1, minFields: 2 };
-        if (columns.usage < 0 && !options.defaultUsage) {
-          throw new FerCsvError(line, `${where} has no header and no Usage column`);
-        }
+        // No header: the first record is data in the Kaggle column order, emotion,pixels,Usage
+        // (or emotion,pixels when the caller gives the split).
+        const twoColumns = options.defaultUsage !== undefined && fields.length === 2;
+        columns = twoColumns
+          ? { emotion: 0, pixels: 1, usage: -1, fields: 2, header: false }
+          : { emotion: 0, pixels: 1, usage: 2, fields: 3, header: false };
       }
+      dataRows++;
       stats.rows++;
-      if (unterminatedQuote) {
-        reject(line, "quoting", "unterminated quoted field at end of file");
-        continue;
-      }
-      if (fields.length < columns.minFields) {
+      if (fields.length !== columns.fields) {
+        const expected = columns.header ? "as in the header" : "emotion,pixels,Usage";
         reject(
           line,
           "field count",
-          `${fields.length} fields, expected at least ${columns.minFields}`,
+          `${fields.length} fields, expected ${columns.fields} (${expected})`,
         );
         continue;
       }
@@ -294,12 +311,12 @@ export async function* readFerCsv(
       let usage: SplitName | undefined = options.defaultUsage;
       if (columns.usage >= 0) {
         const name = text(fields[columns.usage]);
-        usage = USAGE_BY_LOWER.get(name.toLowerCase());
+        usage = USAGE_BY_NAME.get(name);
         if (!usage) {
           reject(
             line,
             "usage",
-            `unknown Usage ${JSON.stringify(name)} (expected ${SPLIT_NAMES.join(", ")})`,
+            `unknown Usage ${JSON.stringify(name)} (expected exactly ${SPLIT_NAMES.join(", ")})`,
           );
           continue;
         }
@@ -323,6 +340,14 @@ export async function* readFerCsv(
       perSplit.set(usage!, taken + 1);
       stats.yielded++;
       yield { line, emotion, label, usage: usage!, pixels };
+    }
+    if (dataRows === 0) {
+      throw new FerCsvError(
+        lastLine,
+        columns
+          ? `${where} has a header but no data rows`
+          : `${where} is empty (no header, no rows)`,
+      );
     }
   }
 }

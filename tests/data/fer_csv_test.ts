@@ -33,7 +33,7 @@ Deno.test("fer csv: header variants (order, case, quotes, spaces, BOM, extra col
   const variants = [
     `${HEADER}\n3,${pixels},Training\n`,
     `\ufeff"Usage" , " Pixels",EMOTION\r\nTraining,"${pixels}",3\r\n`,
-    `id,emotion,usage,pixels\n17,3,training,${pixels}\n`,
+    `id,emotion,usage,pixels\n17,3,Training,${pixels}\n`,
     `3,${pixels},Training\n`, // headerless, Kaggle order
   ];
   for (const text of variants) {

@@ -14,6 +14,21 @@ export function ferLine(emotion: number | string, usage: string, pixels = pixelT
   return `${emotion},${pixels},${usage}`;
 }
 
+/** The three FER2013 splits, which {@link ferFileLines} takes in turn. */
+export const USAGES = ["Training", "PublicTest", "PrivateTest"] as const;
+
+/**
+ * The lines of a generated FER2013 file: the header, then `rows` valid rows (emotion `i % 7`, split
+ * `USAGES[i % 3]`, pixels shifted by `i`). Index `n - 1` is physical line `n` of the file.
+ */
+export function ferFileLines(rows: number): string[] {
+  const lines = ["emotion,pixels,Usage"];
+  for (let i = 0; i < rows; i++) {
+    lines.push(ferLine(i % 7, USAGES[i % 3], pixelText((p) => (p + i) % 256)));
+  }
+  return lines;
+}
+
 /** A byte stream of `text`, cut into chunks of `chunkSize` bytes to exercise chunk boundaries. */
 export function streamOf(text: string | Uint8Array, chunkSize = 65536): ReadableStream<Uint8Array> {
   const bytes = typeof text === "string" ? new TextEncoder().encode(text) : text;
