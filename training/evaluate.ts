@@ -8,6 +8,7 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import type { PreparedSplit, SplitName } from "../src/data/cache.ts";
+import type { BadRow } from "../src/data/fer_csv.ts";
 import { readPreparedSplit } from "../src/data/cache.ts";
 import { loadModelDir } from "../src/model/io.ts";
 import { useWasmBackend } from "../src/engine/backend.ts";
@@ -18,28 +19,49 @@ import { reportFromConfusion } from "./metrics.ts";
 import { confusionSvg } from "./charts.ts";
 import { PIXEL_SCALE } from "./run.ts";
 import { runMain } from "../src/cli/run_main.ts";
+import { BadRowLog } from "./bad_rows.ts";
 
 const HELP = `deno task evaluate [flags]
 
   --model DIR        exported model folder (default models/default)
   --split NAME       PublicTest | PrivateTest | Training (default PublicTest)
   --data DIR         prepared data folder (default data/prepared)
-  --csv PATH         read the split straight from a FER2013 .csv/.csv.gz instead
+  --csv PATH         read the split straight from a FER2013 .csv/.csv.gz instead; bad rows
+                     are skipped and reported (count, first 10 with their lines)
+  --strict           with --csv: stop at the first bad row instead, exit 1
   --tta MODE         none | flip | tencrop (default none)
   --no-write         do not write metrics.json / confusion.svg
 `;
 
 const SPLITS: SplitName[] = ["Training", "PublicTest", "PrivateTest"];
 
+/** Options of {@link evaluateModelDir}. */
+export interface EvaluateOptions {
+  /** Prepared data folder (default `data/prepared`), read unless `csv` is given. */
+  dataDir?: string;
+  /** Read the split from this FER2013 CSV instead. */
+  csv?: string;
+  /** With `csv`: throw at the first bad row instead of skipping it. */
+  strict?: boolean;
+  /** With `csv`: called for each skipped bad row. */
+  onBadRow?: (bad: BadRow) => void;
+  /** Test-time augmentation (default none). */
+  tta?: Tta;
+}
+
 async function loadSplit(
   split: SplitName,
-  dataDir: string,
-  csv: string | undefined,
   features: string[],
+  options: EvaluateOptions,
 ): Promise<PreparedSplit> {
-  if (!csv) return await readPreparedSplit(dataDir, split, { features });
+  const { csv } = options;
+  if (!csv) return await readPreparedSplit(options.dataDir ?? "data/prepared", split, { features });
   const data = await import("../src/data/mod.ts");
-  const { splits } = await data.loadFerCsvSplits(csv, { features });
+  const { splits } = await data.loadFerCsvSplits(csv, {
+    features,
+    strict: options.strict,
+    onBadRow: options.onBadRow,
+  });
   const found = splits[split];
   if (!found) {
     throw new Error(
@@ -49,20 +71,24 @@ async function loadSplit(
   return found;
 }
 
-/** Evaluates the model in `modelDir` on a split and returns the report. */
+/**
+ * Evaluates the model in `modelDir` on a split and returns the report. With `csv`, bad rows go to
+ * `onBadRow` (or, with `strict`, the first one throws with its line).
+ */
 export async function evaluateModelDir(
   modelDir: string,
   split: SplitName,
-  options: { dataDir?: string; csv?: string; tta?: Tta } = {},
+  options: EvaluateOptions = {},
 ): Promise<ClassificationReport> {
   const { model, metadata } = await loadModelDir(modelDir);
   const featureNames = metadata.features.map((f) => f.name);
-  const prepared = await loadSplit(
-    split,
-    options.dataDir ?? "data/prepared",
-    options.csv,
-    featureNames,
-  );
+  let prepared: PreparedSplit;
+  try {
+    prepared = await loadSplit(split, featureNames, options);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
   const classes = metadata.labels.length;
   const { data } = toTrainData(prepared, {
     classes,
@@ -84,6 +110,7 @@ async function main(args: string[]): Promise<number> {
       split: { type: "string", default: "PublicTest" },
       data: { type: "string", default: "data/prepared" },
       csv: { type: "string" },
+      strict: { type: "boolean", default: false },
       tta: { type: "string", default: "none" },
       "no-write": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -101,11 +128,20 @@ async function main(args: string[]): Promise<number> {
   }
   await useWasmBackend();
   const started = performance.now();
-  const report = await evaluateModelDir(values.model, split, {
-    dataDir: values.data,
-    csv: values.csv,
-    tta,
-  });
+  const badRows = new BadRowLog();
+  let report: ClassificationReport;
+  try {
+    report = await evaluateModelDir(values.model, split, {
+      dataDir: values.data,
+      csv: values.csv,
+      strict: values.strict,
+      onBadRow: badRows.add,
+      tta,
+    });
+  } finally {
+    // Skipped rows are reported whether or not the evaluation then succeeded.
+    for (const line of badRows.report()) console.error(line);
+  }
   const seconds = (performance.now() - started) / 1000;
   console.log(`${values.model} on ${split}${tta === "none" ? "" : ` (tta ${tta})`}:`);
   console.log(formatReport(report));

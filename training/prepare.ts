@@ -6,8 +6,9 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type BadRow, featureNames } from "../src/data/mod.ts";
+import { featureNames } from "../src/data/mod.ts";
 import { FER_EMOTIONS } from "../src/labels.ts";
+import { BadRowLog } from "./bad_rows.ts";
 import { prepareDataset } from "./prepare/run.ts";
 import { formatSummary } from "./prepare/summary.ts";
 
@@ -27,11 +28,10 @@ Converts FER2013 into data/prepared (per-split binary files + manifest.json).
                            MediaPipe face-mesh landmarks, 257 values (default: off)
   --jpg                    also write every image as PNG: DIR/images/<Split>/<emotion>/<n>.png
   --limit N                at most N images per split (quick experiments)
-  --strict                 stop at the first bad row (default: skip and count bad rows)
+  --strict                 stop at the first bad row, exit 1 (default: skip it, report the
+                           count and the first 10 with their lines)
   --force                  convert even if the cache is up to date
   -h, --help               show this help`;
-
-const MAX_BAD_ROWS_SHOWN = 10;
 
 function fail(message: string, code = 1): never {
   console.error(`prepare: ${message}`);
@@ -96,8 +96,7 @@ export async function main(args: string[]): Promise<void> {
   const unknown = features.filter((f) => !featureNames().includes(f));
   if (unknown.length > 0) fail(`unknown features ${unknown.join(", ")}`);
 
-  const badRows: BadRow[] = [];
-  let badCount = 0;
+  const badRows = new BadRowLog();
   try {
     const result = await prepareDataset({
       csv: flags.csv!,
@@ -109,14 +108,13 @@ export async function main(args: string[]): Promise<void> {
       strict: flags.strict!,
       force: flags.force,
       progress: true,
-      onBadRow: (bad) => {
-        if (badCount++ < MAX_BAD_ROWS_SHOWN) badRows.push(bad);
-      },
+      onBadRow: badRows.add,
     });
-    for (const bad of badRows) console.error(`skipped line ${bad.line}: ${bad.reason}`);
-    if (badCount > badRows.length) console.error(`... ${badCount - badRows.length} more bad rows`);
+    for (const line of badRows.report()) console.error(line);
     console.log(formatSummary(result.manifest, { ...result, out: flags.out! }));
   } catch (error) {
+    // The rows skipped before the failure are part of the story.
+    for (const line of badRows.report()) console.error(line);
     fail(error instanceof Error ? error.message : String(error));
   }
 }

@@ -9,7 +9,7 @@ import {
 } from "../../src/data/mod.ts";
 import { prepareDataset, type PrepareOptions } from "../../training/prepare/run.ts";
 import { formatSummary } from "../../training/prepare/summary.ts";
-import { ferLine, pixelText } from "./fer_rows.ts";
+import { ferFileLines, ferLine, pixelText } from "./fer_rows.ts";
 import { withTempDir } from "../temp_dir.ts";
 
 const FIXTURE = new URL("../fixtures/fer2013_sample.csv.gz", import.meta.url).pathname;
@@ -137,19 +137,17 @@ Deno.test("prepare: a failed run (strict, bad row) keeps the previous cache inta
   });
 });
 
+/** Runs `deno task prepare` with `args`. */
+const run = (...args: string[]) =>
+  new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../../training/prepare.ts", import.meta.url).pathname, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
 Deno.test("prepare CLI: prints the summary, rejects bad flags with exit code 2", async () => {
   await withOutDir(async (out) => {
-    const run = (...args: string[]) =>
-      new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "-A",
-          new URL("../../training/prepare.ts", import.meta.url).pathname,
-          ...args,
-        ],
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
     const ok = await run("--csv", FIXTURE, "--out", out, "--no-hog-windows", "--limit", "7");
     const stdout = new TextDecoder().decode(ok.stdout);
     assertEquals(ok.code, 0, new TextDecoder().decode(ok.stderr));
@@ -158,5 +156,54 @@ Deno.test("prepare CLI: prints the summary, rejects bad flags with exit code 2",
     const bad = await run("--expressions", "happy");
     assertEquals(bad.code, 2);
     assertOk(new TextDecoder().decode(bad.stderr).includes("--expressions"));
+  });
+});
+
+Deno.test("prepare CLI: a stray quote on line 5 of 105 rows costs that row only, and says so", async () => {
+  await withOutDir(async (out) => {
+    const lines = ferFileLines(105);
+    lines[4] = lines[4].replace(",", ',"');
+    const csv = `${out}/stray.csv`;
+    await Deno.writeTextFile(csv, lines.join("\n") + "\n");
+    const args = ["--csv", csv, "--out", `${out}/cache`, "--no-hog", "--no-hog-windows"];
+    const result = await run(...args);
+    const [stdout, stderr] = [text(result.stdout), text(result.stderr)];
+    assertEquals(result.code, 0, stderr);
+    assertOk(stdout.includes("rows read 105, kept 104, skipped bad 1 (quoting 1)"), stdout);
+    assertOk(!stdout.includes("not in the source"), stdout);
+    assertOk(stderr.includes("skipped 1 bad row:\n  line 5: quote opened at column 3"), stderr);
+    const manifest = await readManifest(`${out}/cache`);
+    assertEquals(Object.values(manifest.splits).map((s) => s.count), [34, 35, 35]);
+
+    const strict = await run(...args, "--strict", "--force");
+    assertEquals(strict.code, 1);
+    assertOk(text(strict.stderr).includes("prepare: line 5: quote opened"), text(strict.stderr));
+    assertEquals((await readManifest(`${out}/cache`)).splits.Training.count, 34, "cache kept");
+  });
+});
+
+Deno.test("prepare CLI: empty, header-only and all-bad files exit 1 and keep the previous cache", async () => {
+  await withOutDir(async (out) => {
+    const cache = `${out}/cache`;
+    assertEquals((await run("--csv", FIXTURE, "--out", cache, "--no-hog-windows")).code, 0);
+    const cases: [string, string, string][] = [
+      ["empty.csv", "", "is empty"],
+      ["header.csv", "emotion,pixels,Usage\n", "has a header but no data rows"],
+      [
+        "bad.csv",
+        `emotion,pixels,Usage\n${ferLine(9, "Training")}\n`,
+        "no valid rows: the only data row of",
+      ],
+    ];
+    for (const [name, content, message] of cases) {
+      await Deno.writeTextFile(`${out}/${name}`, content);
+      const result = await run("--csv", `${out}/${name}`, "--out", cache, "--no-hog-windows");
+      assertEquals(result.code, 1, name);
+      assertOk(text(result.stderr).includes(message), text(result.stderr));
+    }
+    // The all-bad file still lists its bad row before failing.
+    const bad = await run("--csv", `${out}/bad.csv`, "--out", cache, "--no-hog-windows");
+    assertOk(text(bad.stderr).includes("line 2: unknown emotion"), text(bad.stderr));
+    assertEquals((await readManifest(cache)).splits.Training.count, 70);
   });
 });

@@ -142,8 +142,9 @@ async function clearCache(dir: string): Promise<void> {
 
 /**
  * Converts `options.csv` into the cache at `options.out`, unless it is already up to date (same
- * source size and SHA-256, same options, all files present). Throws on a missing file, a broken
- * gzip, an unavailable feature, or (with `strict`) the first bad row.
+ * source size and SHA-256, same options, all files present). Throws on a missing, empty or
+ * header-only file, a broken gzip, an unavailable feature, a file whose rows are all bad, or (with
+ * `strict`) the first bad row; the previous cache is then left as it was.
  */
 export async function prepareDataset(options: PrepareOptions): Promise<PrepareResult> {
   const started = performance.now();
@@ -194,6 +195,13 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
   });
   bar?.update(Math.ceil(stats.rawBytes / 1e6));
   bar?.done(`${stats.rows} rows`);
+  const bad = Object.values(stats.bad).reduce((sum, n) => sum + n, 0);
+  if (stats.rows > 0 && bad === stats.rows) {
+    const which = stats.rows === 1 ? "the only data row" : `all ${stats.rows} data rows`;
+    throw new Error(
+      `no valid rows: ${which} of ${options.csv} ${stats.rows === 1 ? "is" : "are"} bad`,
+    );
+  }
 
   await clearCache(options.out);
   if (options.images) {
