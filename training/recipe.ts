@@ -64,7 +64,7 @@ export interface Recipe {
 }
 
 /**
- * The recipe of the shipped `models/default/` (README "Shipped model"): 96 epochs of cosine decay
+ * The recipe of the shipped `models/default/` (docs/models.md): 96 epochs of cosine decay
  * with warm restarts at 10, 18 and 56, the mean of epochs 85-96 as teacher of a distillation
  * cycle to epoch 126, whose mean of 106-126 teaches a second cycle to 141; the mean of that
  * cycle's epochs 131-141 (the model shipped until 2026-11-29, `models/default-untied/`) teaches a

@@ -22,7 +22,7 @@ const HELP =
   --recipe FILE  another recipe as JSON (same shape as training/recipe.ts's Recipe)
   --plan         list the steps with their state and commands, run nothing
 
-Runs the recipe of models/default (README "Shipped model") step by step; the same command
+Runs the recipe of models/default (docs/models.md) step by step; the same command
 continues it after Ctrl-C or in a later session. The result is ROOT/model (ROOT/<result> for a
 --recipe file).
 `;
