@@ -3,7 +3,8 @@
  * scores per face out. Bodies: `application/octet-stream` with the faces' 2304 bytes back to back
  * (compact; the count follows from the length), or JSON `{ "faces": [...] }` where each face is a
  * base64 string of its 2304 bytes or an array of 2304 integers 0..255. `?tta=flip` averages each
- * face with its mirror image.
+ * face with its mirror image. The body is read and checked in full before the request waits for an
+ * inference slot; only the classification runs in the slot.
  *
  * @module
  */
@@ -15,6 +16,7 @@ import { mediaType } from "../src/server/upload.ts";
 import { splitFaces } from "../src/classifier/preprocess.ts";
 import { roundFaceScores } from "../src/classifier/postprocess.ts";
 import { parseTtaQuery } from "../src/server/tta_query.ts";
+import type { HeavyWork } from "../src/server/heavy.ts";
 
 /** Decodes one JSON face (base64 string or byte array) to its bytes. */
 function jsonFace(value: unknown, index: number, faceBytes: number): Uint8Array {
@@ -84,8 +86,8 @@ async function readBinaryFaces(req: Request, faceBytes: number): Promise<Uint8Ar
   }
 }
 
-/** Routes for batch classification, mounted at `/api`. */
-export function classifyRoutes(deps: AppDeps): Hono {
+/** Routes for batch classification, mounted at `/api`; the work runs through `heavy`. */
+export function classifyRoutes(deps: AppDeps, heavy: HeavyWork): Hono {
   const { faceBytes } = deps.classifier;
   return new Hono().post("/classify", limitBody(deps.limits.maxBodyBytes), async (c) => {
     const tta = parseTtaQuery(c.req.query("tta"));
@@ -103,9 +105,12 @@ export function classifyRoutes(deps: AppDeps): Hono {
       );
     }
     checkCount(faces.length, deps.limits.maxClassifyFaces);
-    const started = performance.now();
-    const results = await deps.classifier.classify(faces, { tta });
-    const classify = Math.round((performance.now() - started) * 100) / 100;
+    const { results, ms } = await heavy.run(async () => {
+      const started = performance.now();
+      const results = await deps.classifier.classify(faces, { tta });
+      return { results, ms: performance.now() - started };
+    }, () => c.req.raw.signal);
+    const classify = Math.round(ms * 100) / 100;
     return c.json({
       faces: results.map((face) => roundFaceScores(face)),
       tta,

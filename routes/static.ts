@@ -10,6 +10,7 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { errorResponse } from "../src/server/errors.ts";
 
 /** Content types by file extension, for everything the page serves. */
 const CONTENT_TYPES: Record<string, string> = {
@@ -78,10 +79,12 @@ export function vendorFiles(): Map<string, URL> {
       files.set(`tasks-vision/${name}.${ext}`, new URL(`wasm/${name}.${ext}`, tasksVision));
     }
   }
-  files.set("tfjs/tf.min.js", new URL("tf.min.js", tfjs));
+  // ES2017 builds: the ES5 ones need `eval` (for their regenerator runtime), which the page's CSP
+  // refuses.
+  files.set("tfjs/tf.es2017.min.js", new URL("tf.es2017.min.js", tfjs));
   files.set(
-    "tfjs-backend-wasm/tf-backend-wasm.min.js",
-    new URL("tf-backend-wasm.min.js", tfjsWasm),
+    "tfjs-backend-wasm/tf-backend-wasm.es2017.min.js",
+    new URL("tf-backend-wasm.es2017.min.js", tfjsWasm),
   );
   for (
     const name of ["tfjs-backend-wasm", "tfjs-backend-wasm-simd", "tfjs-backend-wasm-threaded-simd"]
@@ -111,6 +114,16 @@ export function safeFileUrl(root: URL, relative: string): URL | undefined {
   return url.href.startsWith(root.href) ? url : undefined;
 }
 
+/** The JSON 404 of a file that is not served. */
+function notFound(c: Context): Response {
+  return errorResponse(c, 404, "not_found", `no file at ${c.req.path}`);
+}
+
+/** The JSON 400 of a path whose percent-encoding does not decode. */
+function badPath(c: Context): Response {
+  return errorResponse(c, 400, "bad_path", "the URL path is malformed (invalid percent-encoding)");
+}
+
 /** Streams a file with its content type, or answers 404 when it does not exist. */
 async function sendFile(c: Context, file: URL, cacheControl: string): Promise<Response> {
   let handle: Deno.FsFile;
@@ -118,14 +131,14 @@ async function sendFile(c: Context, file: URL, cacheControl: string): Promise<Re
     handle = await Deno.open(file, { read: true });
   } catch (error) {
     if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.IsADirectory) {
-      return c.json({ error: "not found" }, 404);
+      return notFound(c);
     }
     throw error;
   }
   const info = await handle.stat();
   if (!info.isFile) {
     handle.close();
-    return c.json({ error: "not found" }, 404);
+    return notFound(c);
   }
   const headers = {
     "content-type": contentTypeFor(file.pathname),
@@ -149,9 +162,17 @@ async function isFile(file: URL): Promise<boolean> {
   }
 }
 
-/** Path of the request after the route's prefix (e.g. `/vendor/`), without its query string. */
-function pathAfter(c: Context, prefix: string): string {
-  const path = decodeURIComponent(new URL(c.req.url).pathname);
+/**
+ * Path of the request after the route's prefix (e.g. `/vendor/`), decoded, without its query
+ * string; `undefined` when its percent-encoding is malformed (`/%`, `/%zz`, bytes not UTF-8).
+ */
+function pathAfter(c: Context, prefix: string): string | undefined {
+  let path: string;
+  try {
+    path = decodeURIComponent(new URL(c.req.url).pathname);
+  } catch {
+    return undefined;
+  }
   return path.slice(path.indexOf(prefix) + prefix.length);
 }
 
@@ -165,19 +186,25 @@ const CLASSIFIER_DIR = classifierDir();
  */
 export const staticRoutes: Hono = new Hono()
   .get("/vendor/*", (c) => {
-    const file = VENDOR_FILES.get(pathAfter(c, "/vendor/"));
-    if (!file) return c.json({ error: "not found" }, 404);
+    const path = pathAfter(c, "/vendor/");
+    if (path === undefined) return badPath(c);
+    const file = VENDOR_FILES.get(path);
+    if (!file) return notFound(c);
     return sendFile(c, file, "public, max-age=86400");
   })
   .get("/classifier/*", (c) => {
-    const file = safeFileUrl(CLASSIFIER_DIR, pathAfter(c, "/classifier/"));
-    if (!file) return c.json({ error: "not found" }, 404);
+    const path = pathAfter(c, "/classifier/");
+    if (path === undefined) return badPath(c);
+    const file = safeFileUrl(CLASSIFIER_DIR, path);
+    if (!file) return notFound(c);
     return sendFile(c, file, "no-cache");
   })
   .get("/", (c) => sendFile(c, new URL("index.html", STATIC_DIR), "no-cache"))
   // Falls through on a miss so that routes mounted after this app (e.g. `/api/*`) still answer.
   .get("/*", async (c, next) => {
-    const file = safeFileUrl(STATIC_DIR, pathAfter(c, "/"));
+    const path = pathAfter(c, "/");
+    if (path === undefined) return badPath(c);
+    const file = safeFileUrl(STATIC_DIR, path);
     if (!file || !(await isFile(file))) return await next();
     return sendFile(c, file, "no-cache");
   });

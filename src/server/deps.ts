@@ -7,9 +7,11 @@
 import type { FaceDetector } from "../detector/types.ts";
 import type { FaceClassifier } from "../classifier/classifier.ts";
 import type { FerModelMetadata } from "../model/metadata.ts";
+import type { AdmissionSettings } from "./admission.ts";
+import type { HealthMonitor } from "./health.ts";
 
-/** Request limits. */
-export interface Limits {
+/** Request limits, admission control included (see `admission.ts`). */
+export interface Limits extends AdmissionSettings {
   /** Largest request body in bytes. */
   maxBodyBytes: number;
   /** Largest image in pixels (width × height). */
@@ -66,6 +68,14 @@ export interface AppDeps {
   limits: Limits;
   /** Reports the inference runtime for `/healthz` and `/api/model`. */
   runtime: () => RuntimeInfo;
+  /**
+   * The canary and memory monitor behind `/healthz` and the heavy routes' health gate. Default: a
+   * monitor of `detector` and `classifier` whose first run (on the first `/healthz` or failure)
+   * records the baseline; `loadServices` passes one started at boot.
+   */
+  health?: HealthMonitor;
+  /** Origins allowed to call `/api/*` and `/healthz` cross-origin; none (no CORS) by default. */
+  corsOrigins?: readonly string[];
 }
 
 /** The {@link ModelInfo} of a model folder's metadata. */

@@ -1,6 +1,7 @@
 /**
  * Server start-up: selects the wasm backend, loads the classifier and the face detector once, warms
- * both up, and returns the dependencies the app is built from.
+ * both up, records the canary inference's baseline, and returns the dependencies the app is built
+ * from.
  *
  * @module
  */
@@ -10,13 +11,17 @@ import { loadClassifier, modelVersion } from "../classifier/load.ts";
 import { createFaceDetector } from "../detector/mod.ts";
 import type { ServerConfig } from "./config.ts";
 import { type AppDeps, modelInfo, type RuntimeInfo } from "./deps.ts";
+import { HealthMonitor } from "./health.ts";
+import { modelCanary } from "./canary.ts";
 
 /** Loaded models plus a way to free them. */
 export interface Services {
   /** What `createApp` needs. */
   deps: AppDeps;
-  /** Milliseconds spent loading and warming up, by part. */
-  startupMs: { backend: number; classifier: number; detector: number };
+  /** The started canary monitor (also `deps.health`). */
+  health: HealthMonitor;
+  /** Milliseconds spent loading and warming up, by part (`canary`: the baseline run). */
+  startupMs: { backend: number; classifier: number; detector: number; canary: number };
   /** Frees the models' tensors. */
   dispose(): void;
 }
@@ -30,7 +35,18 @@ export async function runtimeInfo(inference: RuntimeInfo["inference"]): Promise<
 
 /** Loads everything the server needs for `config`, warmed up, on the wasm backend. */
 export async function loadServices(
-  config: Pick<ServerConfig, "modelDir" | "maxBodyBytes" | "maxPixels" | "maxClassifyFaces">,
+  config: Pick<
+    ServerConfig,
+    | "modelDir"
+    | "maxBodyBytes"
+    | "maxPixels"
+    | "maxClassifyFaces"
+    | "maxInFlight"
+    | "maxQueue"
+    | "requestBudgetMs"
+    | "canaryIntervalMs"
+    | "corsOrigins"
+  >,
 ): Promise<Services> {
   const t0 = performance.now();
   await useWasmBackend();
@@ -55,6 +71,11 @@ export async function loadServices(
     data: new Uint8ClampedArray(640 * 480 * 4).fill(128),
   });
   const t3 = performance.now();
+  const health = new HealthMonitor(modelCanary({ detector, classifier }), {
+    intervalMs: config.canaryIntervalMs,
+  });
+  await health.start();
+  const t4 = performance.now();
   const round = (ms: number) => Math.round(ms);
   return {
     deps: {
@@ -65,10 +86,21 @@ export async function loadServices(
         maxBodyBytes: config.maxBodyBytes,
         maxPixels: config.maxPixels,
         maxClassifyFaces: config.maxClassifyFaces,
+        maxInFlight: config.maxInFlight,
+        maxQueue: config.maxQueue,
+        requestBudgetMs: config.requestBudgetMs,
       },
       runtime: () => runtime,
+      health,
+      corsOrigins: config.corsOrigins,
     },
-    startupMs: { backend: round(t1 - t0), classifier: round(t2 - t1), detector: round(t3 - t2) },
+    health,
+    startupMs: {
+      backend: round(t1 - t0),
+      classifier: round(t2 - t1),
+      detector: round(t3 - t2),
+      canary: round(t4 - t3),
+    },
     dispose() {
       classifier.dispose();
       detector.dispose();

@@ -1,11 +1,15 @@
 /**
  * Reads the image a client uploaded: a `multipart/form-data` field named `image` (what
- * `curl -F image=@photo.jpg` sends) or the raw request body with an image content type.
+ * `curl -F image=@photo.jpg` sends) or the raw request body with an image content type, and refuses
+ * what its first bytes already rule out, before the request queues for an inference slot.
  *
  * @module
  */
 import type { HonoRequest } from "hono";
 import { ApiError } from "./errors.ts";
+import { ImageInputError } from "../image/errors.ts";
+import { sniffImageHeader } from "../image/sniff.ts";
+import { assertCompleteJpeg } from "./jpeg_complete.ts";
 
 /** An uploaded image's bytes and its declared media type. */
 export interface ImageUpload {
@@ -72,4 +76,44 @@ export async function readImageUpload(req: HonoRequest): Promise<ImageUpload> {
   const bytes = new Uint8Array(await req.arrayBuffer());
   if (bytes.length === 0) throw new ApiError(400, "empty_body", "the request body is empty");
   return { bytes, contentType: type || undefined };
+}
+
+/** Declared image types the decoder reads; another `image/*` type is refused. */
+const DECODABLE_TYPES = new Set(["image/jpeg", "image/jpg", "image/png", "image/webp"]);
+
+/**
+ * The cheap checks of an upload, run before it waits for an inference slot so that a refusal never
+ * queues behind predictions: the declared type, the file signature, the header's dimensions against
+ * `maxPixels`, and (one pass over the bytes) that a JPEG is not cut off. Decoding repeats them (and
+ * does the rest) inside the slot.
+ *
+ * @throws {ImageInputError} 400 empty, 413 over `maxPixels`, 415 not JPEG/PNG/WebP, 422 a corrupt
+ * header, an empty size or a truncated JPEG.
+ */
+export function precheckImage(upload: ImageUpload, maxPixels: number): void {
+  const type = mediaType(upload.contentType);
+  if (type.startsWith("image/") && !DECODABLE_TYPES.has(type)) {
+    throw new ImageInputError(
+      415,
+      "unsupported_format",
+      `${type} is not supported; send image/jpeg, image/png or image/webp`,
+    );
+  }
+  const { format, width, height } = sniffImageHeader(upload.bytes);
+  if (width <= 0 || height <= 0) {
+    throw new ImageInputError(
+      422,
+      "invalid_dimensions",
+      `the ${format} header gives an empty size ${width}x${height}`,
+    );
+  }
+  if (width * height > maxPixels) {
+    throw new ImageInputError(
+      413,
+      "image_too_large",
+      `the image is ${width}x${height} (${width * height} pixels); ` +
+        `the limit is ${maxPixels} pixels`,
+    );
+  }
+  assertCompleteJpeg(upload.bytes);
 }

@@ -168,8 +168,10 @@ export class BrowserClassifier {
    * @param {string} [base] URL prefix of the model folder
    */
   static async load(base = "/classifier/") {
-    await loadScript("/vendor/tfjs/tf.min.js");
-    await loadScript("/vendor/tfjs-backend-wasm/tf-backend-wasm.min.js");
+    // The ES2017 builds: the ES5 tf.min.js falls back to `Function(...)` for its regenerator
+    // runtime, which the page's Content Security Policy (no 'unsafe-eval') refuses.
+    await loadScript("/vendor/tfjs/tf.es2017.min.js");
+    await loadScript("/vendor/tfjs-backend-wasm/tf-backend-wasm.es2017.min.js");
     const tf = /** @type {any} */ (globalThis).tf;
     tf.wasm.setWasmPaths("/vendor/tfjs-backend-wasm/");
     if (!(await tf.setBackend("wasm"))) throw new Error("the tfjs wasm backend failed to start");

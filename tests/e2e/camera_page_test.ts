@@ -156,9 +156,21 @@ Deno.test({
       browser = await launchChromium(clip);
       context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       await context.grantPermissions(["camera"], { origin: base });
+      // Every page records what the server's Content Security Policy blocked; none may be blocked.
+      await context.addInitScript(() => {
+        const seen: string[] = [];
+        (globalThis as unknown as { cspViolations: string[] }).cspViolations = seen;
+        document.addEventListener("securitypolicyviolation", (e) => {
+          seen.push(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"}`);
+        });
+      });
       const page = await context.newPage();
       const pageErrors: string[] = [];
       page.on("pageerror", (error) => pageErrors.push(error.message));
+      const cspConsole: string[] = [];
+      page.on("console", (message) => {
+        if (/Content Security Policy/i.test(message.text())) cspConsole.push(message.text());
+      });
       const classifyCalls: string[] = [];
       page.on("request", (r) => {
         if (r.url().endsWith("/api/classify")) classifyCalls.push(r.url());
@@ -331,6 +343,12 @@ Deno.test({
         },
       );
       assertEquals(pageErrors, [], "no uncaught errors in the page");
+      const csp = await page.evaluate(() =>
+        (globalThis as unknown as { cspViolations: string[] }).cspViolations
+      );
+      assertEquals([csp, cspConsole], [[], []], "nothing the page needs is blocked by its CSP");
+      const headers = (await page.request.get(`${base}/`)).headers();
+      assertOk(headers["content-security-policy"]?.includes("'wasm-unsafe-eval'"), "page CSP");
     } catch (error) {
       if (server) console.error(`server output:\n${server.output()}`);
       throw error;

@@ -64,6 +64,32 @@ Deno.test("paths cannot leave the served folders", async () => {
   assertEquals(safeFileUrl(STATIC_DIR, "js/app.js")?.href, new URL("js/app.js", STATIC_DIR).href);
 });
 
+Deno.test("malformed percent-encodings are 400 JSON, not a 500 URIError", async () => {
+  const before = await (await app.request("/js/app.js")).text();
+  for (const path of ["/%zz", "/%", "/js/%", "/vendor/%", "/classifier/%", "/%C3%28"]) {
+    const response = await app.request(path);
+    assertEquals(response.status, 400, path);
+    const body = await response.json();
+    assertEquals(body.code, "bad_path", path);
+    assertOk(typeof body.error === "string" && body.error.length > 10, path);
+    assertEquals(await (await app.request("/js/app.js")).text(), before, `after ${path}`);
+  }
+});
+
+Deno.test("a missing static file is a JSON 404 with a code", async () => {
+  for (
+    const path of [
+      "/vendor/nothing.js",
+      "/classifier/nothing.bin",
+      "/classifier/%2e%2e%2fdeno.json",
+    ]
+  ) {
+    const response = await app.request(path);
+    assertEquals(response.status, 404, path);
+    assertEquals((await response.json()).code, "not_found", path);
+  }
+});
+
 Deno.test("unknown paths fall through to the routes mounted after the static app", async () => {
   const api = await app.request("/api/ping");
   assertEquals(await api.json(), { pong: true });

@@ -205,14 +205,24 @@ Deno.test("bad uploads get a 4xx JSON error and the server keeps serving", async
       400,
       "bad_query",
     ],
-    ["GET on a POST route", () => Promise.resolve(t.app.request("/api/predict")), 404, "not_found"],
+    [
+      "GET on a POST route",
+      () => Promise.resolve(t.app.request("/api/predict")),
+      405,
+      "method_not_allowed",
+    ],
   ];
+  const before = await (await post("/api/predict", FACE_JPG, "image/jpeg")).json();
   for (const [name, send, status, code] of cases) {
-    await ctx.step(name, async () => assertError(await send(), status, code));
+    await ctx.step(name, async () => {
+      await assertError(await send(), status, code);
+      // The next valid request gets the same answer as before the bad one.
+      const after = await post("/api/predict", FACE_JPG, "image/jpeg");
+      assertEquals(after.status, 200);
+      assertEquals((await after.json()).faces, before.faces);
+    });
   }
-  const ok = await post("/api/predict", FACE_JPG, "image/jpeg");
-  assertEquals(ok.status, 200);
-  assertEquals((await ok.json()).faces.length, 1);
+  assertEquals(before.faces.length, 1);
 });
 
 Deno.test("the body limit is configurable and also counts streamed (chunked) bodies", async () => {
@@ -257,11 +267,18 @@ Deno.test("unknown API paths are JSON 404s; the camera page is served at /", asy
 });
 
 Deno.test("an unexpected failure is a generic JSON 500 that does not leak details", async () => {
-  const failing = await tinyApp({ detect: () => Promise.reject(new Error("secret internals")) });
+  // Fails on the fixture photo only, so the canary (a 256x192 scene) still passes.
+  const failing = await tinyApp({
+    detect: (image) =>
+      image.width === 640
+        ? Promise.reject(new Error("secret internals"))
+        : fakeDetector().detect(image),
+  });
   const log = console.error;
   const logged: unknown[] = [];
   console.error = (...args: unknown[]) => logged.push(args);
   try {
+    const runs = failing.health.status()!.runs;
     const response = await failing.app.request("/api/predict", {
       method: "POST",
       body: FACE_JPG as BodyInit,
@@ -270,6 +287,12 @@ Deno.test("an unexpected failure is a generic JSON 500 that does not leak detail
     const body = await response.json();
     assertEquals(body, { error: "internal server error", code: "internal_error" });
     assertEquals(logged.length, 1, "the failure is logged on the server");
+    // The 500 made the server check its canary at once; the models are fine, so it stays healthy.
+    const canary = await failing.health.check();
+    assertEquals([canary.ok, canary.runs > runs, failing.health.healthy], [true, true, true]);
+    const other = await postTo(failing.app, "/api/predict", patternPng(64, 64), "image/png");
+    assertEquals(other.status, 200);
+    await other.body?.cancel();
   } finally {
     console.error = log;
     await failing.close();

@@ -125,7 +125,13 @@ Deno.test("bad classify batches get a 4xx JSON error", async (ctx) => {
       "too_many_faces",
     ],
   ];
+  const valid = () => post("/api/classify", faceBatch(3), "application/octet-stream");
+  const before = await (await valid()).json();
   for (const [name, send, status, code] of cases) {
-    await ctx.step(name, async () => assertError(await send(), status, code));
+    await ctx.step(name, async () => {
+      await assertError(await send(), status, code);
+      // The next valid batch gets the same answer as before the bad one.
+      assertEquals((await (await valid()).json()).faces, before.faces);
+    });
   }
 });

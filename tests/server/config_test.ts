@@ -3,6 +3,7 @@ import {
   configFromEnv,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MODEL_DIR,
+  parseCorsOrigins,
 } from "../../src/server/config.ts";
 
 const envOf = (vars: Record<string, string>) => (name: string) => vars[name];
@@ -31,6 +32,11 @@ Deno.test("configFromEnv reads every variable and names the bad one", async () =
     maxBodyBytes: 2048,
     maxPixels: 100,
     maxClassifyFaces: 40,
+    maxInFlight: 1,
+    maxQueue: 16,
+    requestBudgetMs: 10_000,
+    canaryIntervalMs: 30_000,
+    corsOrigins: [],
   });
   await assertThrows(
     () => configFromEnv(envOf({ PORT: "80000" })),
@@ -38,4 +44,46 @@ Deno.test("configFromEnv reads every variable and names the bad one", async () =
   );
   await assertThrows(() => configFromEnv(envOf({ MAX_BODY_BYTES: "10MB" })), "MAX_BODY_BYTES");
   await assertThrows(() => configFromEnv(envOf({ MAX_CLASSIFY_FACES: "0" })), "MAX_CLASSIFY_FACES");
+});
+
+Deno.test("admission and canary settings: defaults, overrides and bounds", async () => {
+  const defaults = configFromEnv(envOf({}));
+  assertEquals(
+    [defaults.maxInFlight, defaults.maxQueue, defaults.requestBudgetMs, defaults.canaryIntervalMs],
+    [1, 16, 10_000, 30_000],
+  );
+  const set = configFromEnv(envOf({
+    MAX_IN_FLIGHT: "2",
+    MAX_QUEUE: "0",
+    REQUEST_BUDGET_MS: "2500",
+    CANARY_INTERVAL_MS: "5000",
+  }));
+  assertEquals([set.maxInFlight, set.maxQueue, set.requestBudgetMs, set.canaryIntervalMs], [
+    2,
+    0,
+    2500,
+    5000,
+  ]);
+  await assertThrows(
+    () => configFromEnv(envOf({ MAX_IN_FLIGHT: "0" })),
+    'MAX_IN_FLIGHT must be an integer from 1 to 64, got "0"',
+  );
+  await assertThrows(() => configFromEnv(envOf({ MAX_QUEUE: "-1" })), "MAX_QUEUE");
+  await assertThrows(() => configFromEnv(envOf({ REQUEST_BUDGET_MS: "1.5" })), "REQUEST_BUDGET_MS");
+});
+
+Deno.test("CORS_ORIGINS: off by default, a list of exact origins, anything else refused", async () => {
+  assertEquals(configFromEnv(envOf({})).corsOrigins, []);
+  assertEquals(parseCorsOrigins(" https://a.example , http://localhost:5173,"), [
+    "https://a.example",
+    "http://localhost:5173",
+  ]);
+  for (
+    const bad of ["*", "https://a.example/", "a.example", "https://a.example/app", "ftp://a.b"]
+  ) {
+    await assertThrows(
+      () => configFromEnv(envOf({ CORS_ORIGINS: `https://ok.example,${bad}` })),
+      `CORS_ORIGINS must list origins like https://app.example`,
+    );
+  }
 });

@@ -1,6 +1,7 @@
 /**
  * Test doubles and inputs for the server tests: the real app around the tiny seeded model, a fake
- * face detector, and small images (valid, corrupt, and lying about their size).
+ * face detector, work that a test can hold open, and small images (valid, corrupt, and lying about
+ * their size).
  *
  * @module
  */
@@ -8,18 +9,28 @@ import { createApp } from "../../src/server/app.ts";
 import { type AppDeps, type Limits, modelInfo } from "../../src/server/deps.ts";
 import { useWasmBackend } from "../../src/engine/backend.ts";
 import { loadClassifier, modelVersion } from "../../src/classifier/load.ts";
-import type { FerClassifier } from "../../src/classifier/classifier.ts";
+import type { FaceClassifier, FerClassifier } from "../../src/classifier/classifier.ts";
 import type { DetectedFace, FaceDetector } from "../../src/detector/types.ts";
 import type { RgbaImage } from "../../src/image/decode.ts";
 import { crc32, encodeGrayPng } from "../../src/data/png.ts";
 import { writeTinyModelDir } from "../classifier/tiny_model.ts";
 import type { Hono } from "hono";
+import {
+  DEFAULT_MAX_IN_FLIGHT,
+  DEFAULT_MAX_QUEUE,
+  DEFAULT_REQUEST_BUDGET_MS,
+} from "../../src/server/config.ts";
+import { HealthMonitor, type HealthOptions } from "../../src/server/health.ts";
+import { modelCanary } from "../../src/server/canary.ts";
 
 /** Default limits for tests: the production defaults. */
 export const TEST_LIMITS: Limits = {
   maxBodyBytes: 10 * 1024 * 1024,
   maxPixels: 4096 * 4096,
   maxClassifyFaces: 64,
+  maxInFlight: DEFAULT_MAX_IN_FLIGHT,
+  maxQueue: DEFAULT_MAX_QUEUE,
+  requestBudgetMs: DEFAULT_REQUEST_BUDGET_MS,
 };
 
 /** A detector that reports the centre half of every image as one face, or nothing for tiny images. */
@@ -41,38 +52,121 @@ export function fakeDetector(): Pick<FaceDetector, "detect"> & { calls: number }
   return fake;
 }
 
+/**
+ * A gate that work can be held at: open by default; {@link close} makes every later {@link pass}
+ * wait until {@link open}. Admission tests hold a slot's work open with it, deterministically.
+ */
+export class Hold {
+  /** Calls of {@link pass} so far. */
+  calls = 0;
+  #gate: Promise<void> = Promise.resolve();
+  #release = () => {};
+  #waiters: { calls: number; resolve(): void }[] = [];
+
+  /** Makes later passes wait. */
+  close(): void {
+    this.#gate = new Promise((resolve) => this.#release = resolve);
+  }
+
+  /** Lets every waiting and later pass through. */
+  open(): void {
+    this.#release();
+    this.#gate = Promise.resolve();
+  }
+
+  /** Waits at the gate (counting the call first). */
+  pass(): Promise<void> {
+    this.calls++;
+    for (const w of this.#waiters.filter((w) => this.calls >= w.calls)) w.resolve();
+    this.#waiters = this.#waiters.filter((w) => this.calls < w.calls);
+    return this.#gate;
+  }
+
+  /** Resolves once {@link pass} has been called `calls` times in all. */
+  reached(calls: number): Promise<void> {
+    if (this.calls >= calls) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ calls, resolve }));
+  }
+}
+
+/** {@link fakeDetector} that passes `hold` before answering. */
+export function heldDetector(hold: Hold): Pick<FaceDetector, "detect"> {
+  const inner = fakeDetector();
+  return {
+    detect: async (image: RgbaImage) => {
+      await hold.pass();
+      return inner.detect(image);
+    },
+  };
+}
+
+/** `classifier`, passing `hold` before each batch. */
+export function heldClassifier(classifier: FaceClassifier, hold: Hold): FaceClassifier {
+  return {
+    labels: classifier.labels,
+    faceBytes: classifier.faceBytes,
+    classify: async (faces, options) => {
+      await hold.pass();
+      return classifier.classify(faces, options);
+    },
+  };
+}
+
 /** The app around the tiny model and `detector`, plus clean-up. */
 export interface TestApp {
   app: Hono;
   deps: AppDeps;
   classifier: FerClassifier;
+  /** The started canary monitor the app reports on `/healthz`. */
+  health: HealthMonitor;
   close(): Promise<void>;
+}
+
+/** Extras for {@link tinyApp}. */
+export interface TinyAppOptions {
+  /** Wraps the real tiny classifier the routes (and the canary) use, e.g. {@link heldClassifier}. */
+  wrapClassifier?: (classifier: FerClassifier) => FaceClassifier;
+  /** Health monitor to use instead of a started canary of the served models. */
+  health?: HealthMonitor;
+  /** Options (clock, interval, memory sampler) of the default canary monitor. */
+  healthOptions?: HealthOptions;
+  /** `CORS_ORIGINS`. */
+  corsOrigins?: string[];
 }
 
 /**
  * Builds the real app around the tiny seeded model (wasm backend) and `detector`; with `modelDir`,
- * around that exported model instead (its version is then its real content hash).
+ * around that exported model instead (its version is then its real content hash). Like
+ * `loadServices`, it records the canary baseline before returning.
  */
 export async function tinyApp(
   detector: Pick<FaceDetector, "detect"> = fakeDetector(),
   limits: Partial<Limits> = {},
   modelDir?: string | URL,
+  options: TinyAppOptions = {},
 ): Promise<TestApp> {
   await useWasmBackend();
   const dir = modelDir ?? await writeTinyModelDir();
   const classifier = await loadClassifier(dir, { warmUpBatches: [] });
   const version = modelDir ? await modelVersion(modelDir) : "test";
+  const served = options.wrapClassifier?.(classifier) ?? classifier;
+  const health = options.health ??
+    new HealthMonitor(modelCanary({ detector, classifier: served }), options.healthOptions);
+  await health.start();
   const deps: AppDeps = {
-    classifier,
+    classifier: served,
     detector,
     model: modelInfo(classifier.metadata, version),
     limits: { ...TEST_LIMITS, ...limits },
     runtime: () => ({ backend: "wasm", simd: true, inference: classifier.inference }),
+    health,
+    corsOrigins: options.corsOrigins,
   };
   return {
     app: createApp(deps),
     deps,
     classifier,
+    health,
     close: async () => {
       classifier.dispose();
       if (!modelDir) await Deno.remove(dir, { recursive: true });

@@ -30,7 +30,12 @@ function start(env: Record<string, string>): Deno.ChildProcess {
 Deno.test("main.ts serves the API on PORT with the model in MODEL_DIR", async () => {
   const dir = await writeTinyModelDir();
   const port = freePort();
-  const child = start({ PORT: String(port), HOSTNAME: "127.0.0.1", MODEL_DIR: dir });
+  const child = start({
+    PORT: String(port),
+    HOSTNAME: "127.0.0.1",
+    MODEL_DIR: dir,
+    CORS_ORIGINS: "https://a.example",
+  });
   const output = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   const stderr = child.stderr.pipeThrough(new TextDecoderStream());
   try {
@@ -42,9 +47,21 @@ Deno.test("main.ts serves the API on PORT with the model in MODEL_DIR", async ()
     }
     assertOk(/model tiny-test@[0-9a-f]{12} .* on wasm\+simd, folded inference/.test(log), log);
     assertOk(log.includes(`listening on http://127.0.0.1:${port}/`), log);
-    const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
+    assertOk(/canary \d+\)/.test(log), `the start-up line times the canary baseline: ${log}`);
+    const healthResponse = await fetch(`http://127.0.0.1:${port}/healthz`);
+    assertEquals(healthResponse.headers.get("x-content-type-options"), "nosniff");
+    assertEquals(healthResponse.headers.get("access-control-allow-origin"), null, "no Origin sent");
+    const health = await healthResponse.json();
     assertEquals([health.status, health.backend], ["ok", "wasm"]);
-    const model = await (await fetch(`http://127.0.0.1:${port}/api/model`)).json();
+    // The baseline canary ran at start-up, on the real detector and the served model.
+    assertEquals([health.canary.ok, health.canary.runs], [true, 1]);
+    assertOk(health.memory.numTensors > 0 && health.memory.wasmHeapBytes > 0, "memory figures");
+    assertEquals([health.admission.maxInFlight, health.admission.maxQueue], [1, 16]);
+    const modelResponse = await fetch(`http://127.0.0.1:${port}/api/model`, {
+      headers: { origin: "https://a.example" },
+    });
+    assertEquals(modelResponse.headers.get("access-control-allow-origin"), "https://a.example");
+    const model = await modelResponse.json();
     assertEquals(model.name, "tiny-test");
     // Deploy's stop signal: a graceful shutdown exits 0.
     child.kill("SIGINT");
@@ -65,6 +82,8 @@ Deno.test("main.ts exits with a clear message for bad settings or a missing mode
     const [env, message] of [
       [{ PORT: "eighty" }, 'PORT must be an integer from 1 to 65535, got "eighty"'],
       [{ MODEL_DIR: "/nonexistent-model" }, "no exported model in /nonexistent-model"],
+      [{ CORS_ORIGINS: "*" }, "CORS_ORIGINS must list origins like https://app.example"],
+      [{ MAX_QUEUE: "lots" }, 'MAX_QUEUE must be an integer from 0 to 10000, got "lots"'],
     ] as const
   ) {
     const out = await start(env).output();
