@@ -7,6 +7,7 @@
 import { parseArgs } from "node:util";
 import type { ModelName } from "./models/spec.ts";
 import { defaultConfig, mergeConfig, type TrainConfig, validateConfig } from "./config.ts";
+import { DEFAULT_SELECTION } from "./selection.ts";
 
 /** Flag name -> config field and type. */
 const FLAGS = {
@@ -57,6 +58,11 @@ export interface RunFlags {
   workers: 1 | 2;
   /** Keep every epoch's weights in `runDir/epochs/` for weight averaging. */
   keepEpochs: boolean;
+  /**
+   * The Selection split was asked for explicitly (`--no-selection`, `--selection-fraction`,
+   * `--selection-seed`, or `selection` in the `--config` file), so a resumed run must match it.
+   */
+  selectionGiven: boolean;
 }
 
 function parseNumber(flag: string, value: string): number {
@@ -97,6 +103,9 @@ export async function parseTrainArgs(
       "augment": { type: "boolean" },
       "erase": { type: "string" },
       "no-augment": { type: "boolean" },
+      "no-selection": { type: "boolean" },
+      "selection-fraction": { type: "string" },
+      "selection-seed": { type: "string" },
       "help": { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -129,6 +138,22 @@ export async function parseTrainArgs(
   if (values.erase !== undefined) {
     config.augment = { ...config.augment, erase: parseNumber("erase", values.erase) };
   }
+  const fraction = values["selection-fraction"];
+  const selectionSeed = values["selection-seed"];
+  if (values["no-selection"]) {
+    if (fraction !== undefined || selectionSeed !== undefined) {
+      throw new Error("--no-selection cannot be combined with --selection-fraction/-seed");
+    }
+    delete config.selection;
+  } else if (fraction !== undefined || selectionSeed !== undefined) {
+    config.selection = {
+      ...(config.selection ?? DEFAULT_SELECTION),
+      ...(fraction !== undefined ? { fraction: parseNumber("selection-fraction", fraction) } : {}),
+      ...(selectionSeed !== undefined
+        ? { seed: parseNumber("selection-seed", selectionSeed) }
+        : {}),
+    };
+  }
   config = validateConfig(config);
   return {
     config,
@@ -140,6 +165,8 @@ export async function parseTrainArgs(
       help: values.help ?? false,
       workers: parseWorkers(values.workers ?? "1"),
       keepEpochs: values["keep-epochs"] ?? false,
+      selectionGiven: values["no-selection"] === true || fraction !== undefined ||
+        selectionSeed !== undefined || "selection" in fromFile,
     },
   };
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import type { ModelName } from "./models/spec.ts";
+import { checkSelectionConfig, DEFAULT_SELECTION, type SelectionConfig } from "./selection.ts";
 
 /** Optimizers the seed offers, plus plain SGD. */
 export type OptimizerName = "momentum" | "adam" | "rmsprop" | "adagrad" | "adadelta" | "sgd";
@@ -88,10 +89,21 @@ export interface TrainConfig {
   labelSmoothing: number;
   /** Augmentation. */
   augment: AugmentConfig;
-  /** Stop when PublicTest accuracy has not improved for this many epochs (0 = never). */
+  /** Stop when the validation accuracy has not improved for this many epochs (0 = never). */
   earlyStopPatience: number;
-  /** Split used for model selection. */
+  /**
+   * The split the exported model is reported on; without {@link selection}, also the one epochs
+   * are chosen on (as every run before the Selection split did).
+   */
   validationSplit: "PublicTest";
+  /**
+   * The Selection split (`selection.ts`): this share of each Training class, drawn with this seed,
+   * is held out of training, and epochs, early stopping and the best model are chosen on it.
+   * Every new run has it (default 10%, seed 2013); absent = the old behaviour, all of Training
+   * trained on and choices made on {@link validationSplit} (`--no-selection`, and runs resumed
+   * from before it existed).
+   */
+  selection?: SelectionConfig;
   /** Use at most this many images per split (0 = all), for quick runs. */
   limit: number;
   /** Seed of initialisers, shuffling and augmentation. */
@@ -154,6 +166,7 @@ const COMMON: Omit<TrainConfig, "model"> = {
   augment: { flip: true, shift: 4, rotate: 10, scale: 0.1 },
   earlyStopPatience: 0,
   validationSplit: "PublicTest",
+  selection: DEFAULT_SELECTION,
   limit: 0,
   seed: 42,
   teacherWeight: 0.5,
@@ -169,9 +182,10 @@ const COMMON: Omit<TrainConfig, "model"> = {
  * default model takes a modern recipe (Adam, cosine schedule, augmentation, label smoothing).
  */
 export function defaultConfig(model: ModelName): TrainConfig {
-  if (model === "default") return { ...COMMON, model, augment: { ...COMMON.augment } };
+  const fresh = { ...COMMON, augment: { ...COMMON.augment }, selection: { ...DEFAULT_SELECTION } };
+  if (model === "default") return { ...fresh, model };
   return {
-    ...COMMON,
+    ...fresh,
     model,
     keepProb: 0.956,
     optimizer: "momentum",
@@ -207,6 +221,13 @@ export function validateConfig(c: TrainConfig): TrainConfig {
   const erase = c.augment.erase ?? 0;
   if (!(erase >= 0 && erase <= 1)) fail("augment.erase", "must be in [0, 1]");
   if (!(c.width > 0)) fail("width", "must be > 0");
+  if (c.selection !== undefined) {
+    try {
+      checkSelectionConfig(c.selection);
+    } catch (error) {
+      fail("selection", (error as Error).message.replace(/^selection\.?/, ""));
+    }
+  }
   if (c.labels === "ferplus" && !c.ferplus) fail("ferplus", "is required with labels=ferplus");
   if (c.stageChannels !== undefined) {
     const ok = Array.isArray(c.stageChannels) && c.stageChannels.length === 4 &&
@@ -249,9 +270,13 @@ export function validateConfig(c: TrainConfig): TrainConfig {
   return c;
 }
 
-/** Merges a partial config (from JSON or flags) over a base, deeply for `augment`. */
+/**
+ * Merges a partial config (from JSON or flags) over a base, deeply for `augment`. A `selection`
+ * of `null` (how a JSON file says "none") removes the base's Selection split.
+ */
 export function mergeConfig(base: TrainConfig, patch: Partial<TrainConfig>): TrainConfig {
   const merged = { ...base, ...patch } as TrainConfig;
   if (patch.augment) merged.augment = { ...base.augment, ...patch.augment };
+  if ((patch.selection as unknown) === null) delete merged.selection;
   return merged;
 }

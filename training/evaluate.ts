@@ -1,74 +1,121 @@
 /**
  * `deno task evaluate`: measures an exported model on one split — from the prepared cache or straight
- * from a FER2013 CSV (which may hold only a PrivateTest split) — and writes `metrics.json` and
- * `confusion.svg` next to the model.
+ * from a FER2013 CSV (which may hold only a PrivateTest split), or the held-out Selection — with
+ * its calibration (ECE, NLL, before and after the model's temperature), and writes `metrics.json`,
+ * `confusion.svg` and `reliability.svg` next to the model.
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import type { PreparedSplit, SplitName } from "../src/data/cache.ts";
-import type { BadRow } from "../src/data/fer_csv.ts";
-import { readPreparedSplit } from "../src/data/cache.ts";
 import { loadModelDir } from "../src/model/io.ts";
+import type { FerModelMetadata } from "../src/model/metadata.ts";
 import { useWasmBackend } from "../src/engine/backend.ts";
+import { applyTemperature } from "../src/classifier/temperature.ts";
 import { toTrainData } from "./dataset.ts";
 import { predictScores, type Tta } from "./predict_batches.ts";
 import { argmaxRows, type ClassificationReport, confusionMatrix, formatReport } from "./metrics.ts";
 import { reportFromConfusion } from "./metrics.ts";
 import { confusionSvg } from "./charts.ts";
+import { reliabilitySvg } from "./reliability_chart.ts";
+import { meanNll, type Reliability, reliability } from "./stats/calibration.ts";
+import {
+  EVAL_SPLITS,
+  type EvalSplit,
+  type EvalSplitName,
+  isEvalSplit,
+  loadEvalSplit,
+} from "./eval_split.ts";
 import { PIXEL_SCALE } from "./run.ts";
 import { runMain } from "../src/cli/run_main.ts";
 import { BadRowLog } from "./bad_rows.ts";
+import type { BadRow } from "../src/data/fer_csv.ts";
 
 const HELP = `deno task evaluate [flags]
 
   --model DIR        exported model folder (default models/default)
-  --split NAME       PublicTest | PrivateTest | Training (default PublicTest)
+  --split NAME       PublicTest | PrivateTest | Training | Selection (default PublicTest);
+                     Selection = the held-out 10% of Training the model chose on (see README)
   --data DIR         prepared data folder (default data/prepared)
   --csv PATH         read the split straight from a FER2013 .csv/.csv.gz instead; bad rows
                      are skipped and reported (count, first 10 with their lines)
   --strict           with --csv: stop at the first bad row instead, exit 1
   --tta MODE         none | flip | tencrop (default none)
-  --no-write         do not write metrics.json / confusion.svg
+  --no-write         do not write metrics.json / confusion.svg / reliability.svg
+
+Prints accuracy, per-class scores, the confusion matrix and the calibration of the scores the
+model shows (its fer-model.json temperature applied): expected calibration error over 15
+confidence bins and the mean negative log-likelihood, before and after the temperature.
 `;
 
-const SPLITS: SplitName[] = ["Training", "PublicTest", "PrivateTest"];
+/** Bins of the reliability table and ECE (Guo et al. 2017's and the issue's choice). */
+export const CALIBRATION_BINS = 15;
 
-/** Options of {@link evaluateModelDir}. */
-export interface EvaluateOptions {
-  /** Prepared data folder (default `data/prepared`), read unless `csv` is given. */
+/** A model's scores on one split. */
+export interface ModelScores {
+  /** The model's `fer-model.json`. */
+  metadata: FerModelMetadata;
+  /** The split scored. */
+  evalSplit: EvalSplit;
+  /** `count x classes` probabilities as the model outputs them (no temperature). */
+  scores: Float32Array;
+  /** True label per image. */
+  labels: Uint8Array;
+  /** Number of classes. */
+  classes: number;
+}
+
+/** Where {@link scoreModelDir} takes its images from. */
+export interface ScoreOptions {
+  /** Prepared data folder. */
   dataDir?: string;
-  /** Read the split from this FER2013 CSV instead. */
+  /** A FER2013 CSV instead of the prepared data. */
   csv?: string;
   /** With `csv`: throw at the first bad row instead of skipping it. */
   strict?: boolean;
   /** With `csv`: called for each skipped bad row. */
   onBadRow?: (bad: BadRow) => void;
-  /** Test-time augmentation (default none). */
+  /** Test-time views averaged (default none). */
   tta?: Tta;
+  /** Images already loaded (e.g. one Selection for two models): used instead of reading them. */
+  evalSplit?: EvalSplit;
 }
 
-async function loadSplit(
-  split: SplitName,
-  features: string[],
-  options: EvaluateOptions,
-): Promise<PreparedSplit> {
-  const { csv } = options;
-  if (!csv) return await readPreparedSplit(options.dataDir ?? "data/prepared", split, { features });
-  const data = await import("../src/data/mod.ts");
-  const { splits } = await data.loadFerCsvSplits(csv, {
-    features,
-    strict: options.strict,
-    onBadRow: options.onBadRow,
-  });
-  const found = splits[split];
-  if (!found) {
-    throw new Error(
-      `${csv} has no ${split} rows (it has: ${Object.keys(splits).join(", ") || "none"})`,
+/**
+ * Scores the model in `modelDir` on a split (raw probabilities, test-time views averaged).
+ * Selection is the model's own, from its fer-model.json.
+ */
+export async function scoreModelDir(
+  modelDir: string,
+  split: EvalSplitName,
+  options: ScoreOptions = {},
+): Promise<ModelScores> {
+  const { model, metadata } = await loadModelDir(modelDir);
+  try {
+    const featureNames = metadata.features.map((f) => f.name);
+    const evalSplit = options.evalSplit ?? await loadEvalSplit(
+      split,
+      {
+        dataDir: options.dataDir,
+        csv: options.csv,
+        strict: options.strict,
+        onBadRow: options.onBadRow,
+        features: featureNames,
+      },
+      [metadata.training?.selection],
     );
+    const classes = metadata.labels.length;
+    const { data } = toTrainData(evalSplit.split, {
+      classes,
+      features: featureNames,
+      labelSmoothing: 0,
+    });
+    const scale = metadata.input.scale ?? PIXEL_SCALE;
+    const scores = predictScores(model, data, scale, 256, options.tta ?? "none");
+    return { metadata, evalSplit, scores, labels: data.labels, classes };
+  } finally {
+    model.dispose();
   }
-  return found;
 }
 
 /**
@@ -77,29 +124,68 @@ async function loadSplit(
  */
 export async function evaluateModelDir(
   modelDir: string,
-  split: SplitName,
-  options: EvaluateOptions = {},
+  split: EvalSplitName,
+  options: ScoreOptions = {},
 ): Promise<ClassificationReport> {
-  const { model, metadata } = await loadModelDir(modelDir);
-  const featureNames = metadata.features.map((f) => f.name);
-  let prepared: PreparedSplit;
-  try {
-    prepared = await loadSplit(split, featureNames, options);
-  } catch (error) {
-    model.dispose();
-    throw error;
-  }
-  const classes = metadata.labels.length;
-  const { data } = toTrainData(prepared, {
-    classes,
-    features: featureNames,
-    labelSmoothing: 0,
-  });
-  const scale = metadata.input.scale ?? PIXEL_SCALE;
-  const scores = predictScores(model, data, scale, 256, options.tta ?? "none");
-  model.dispose();
+  const { scores, labels, classes, metadata } = await scoreModelDir(modelDir, split, options);
   const predicted = argmaxRows(scores, classes);
-  return reportFromConfusion(confusionMatrix(data.labels, predicted, classes), metadata.labels);
+  return reportFromConfusion(confusionMatrix(labels, predicted, classes), metadata.labels);
+}
+
+/** Calibration of the scores a model shows, and of its raw scores when a temperature applies. */
+export interface CalibrationSummary {
+  /** The model's temperature (1 when it has none). */
+  temperature: number;
+  /** Expected calibration error of the shown scores. */
+  ece: number;
+  /** Mean negative log-likelihood of the shown scores. */
+  nll: number;
+  /** The same of the raw scores (T = 1). */
+  uncalibrated: { ece: number; nll: number };
+  /** Reliability table of the shown scores. */
+  bins: Reliability["bins"];
+}
+
+/** Calibration of `scores` with and without the model's temperature. */
+export function summariseCalibration(s: ModelScores): {
+  summary: CalibrationSummary;
+  shown: Reliability;
+  raw: Reliability;
+} {
+  const temperature = s.metadata.temperature ?? 1;
+  const raw = reliability(s.scores, s.labels, s.classes, CALIBRATION_BINS);
+  const shownScores = applyTemperature(s.scores, s.classes, temperature);
+  const shown = temperature === 1
+    ? raw
+    : reliability(shownScores, s.labels, s.classes, CALIBRATION_BINS);
+  return {
+    summary: {
+      temperature,
+      ece: shown.ece,
+      nll: meanNll(s.scores, s.labels, s.classes, temperature),
+      uncalibrated: { ece: raw.ece, nll: meanNll(s.scores, s.labels, s.classes) },
+      bins: shown.bins,
+    },
+    shown,
+    raw,
+  };
+}
+
+/** The calibration lines `evaluate` prints. */
+export function formatCalibration(c: CalibrationSummary): string {
+  const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+  const lines = [
+    `calibration (${CALIBRATION_BINS} bins): ECE ${pct(c.uncalibrated.ece)}, NLL ${
+      c.uncalibrated.nll.toFixed(4)
+    } as the model outputs them (T = 1)`,
+  ];
+  if (c.temperature !== 1) {
+    lines.push(
+      `  with fer-model.json's temperature T = ${c.temperature.toFixed(4)}: ECE ${pct(c.ece)}, ` +
+        `NLL ${c.nll.toFixed(4)} (the scores the server and page show)`,
+    );
+  } else lines.push("  no temperature in fer-model.json: these are the scores shown");
+  return lines.join("\n");
 }
 
 async function main(args: string[]): Promise<number> {
@@ -120,8 +206,8 @@ async function main(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const split = values.split as SplitName;
-  if (!SPLITS.includes(split)) throw new Error(`--split must be one of ${SPLITS.join(", ")}`);
+  const split = values.split;
+  if (!isEvalSplit(split)) throw new Error(`--split must be one of ${EVAL_SPLITS.join(", ")}`);
   const tta = values.tta as Tta;
   if (!["none", "flip", "tencrop"].includes(tta)) {
     throw new Error("--tta must be none, flip or tencrop");
@@ -129,9 +215,9 @@ async function main(args: string[]): Promise<number> {
   await useWasmBackend();
   const started = performance.now();
   const badRows = new BadRowLog();
-  let report: ClassificationReport;
+  let scored: ModelScores;
   try {
-    report = await evaluateModelDir(values.model, split, {
+    scored = await scoreModelDir(values.model, split, {
       dataDir: values.data,
       csv: values.csv,
       strict: values.strict,
@@ -142,9 +228,17 @@ async function main(args: string[]): Promise<number> {
     // Skipped rows are reported whether or not the evaluation then succeeded.
     for (const line of badRows.report()) console.error(line);
   }
+  const predicted = argmaxRows(scored.scores, scored.classes);
+  const report = reportFromConfusion(
+    confusionMatrix(scored.labels, predicted, scored.classes),
+    scored.metadata.labels,
+  );
+  const calibration = summariseCalibration(scored);
   const seconds = (performance.now() - started) / 1000;
   console.log(`${values.model} on ${split}${tta === "none" ? "" : ` (tta ${tta})`}:`);
+  if (scored.evalSplit.warning) console.log(`note: ${scored.evalSplit.warning}`);
   console.log(formatReport(report));
+  console.log(`\n${formatCalibration(calibration.summary)}`);
   console.log(`\n${report.count} images in ${seconds.toFixed(1)} s`);
   if (!values["no-write"]) {
     const path = join(values.model, "metrics.json");
@@ -153,16 +247,28 @@ async function main(args: string[]): Promise<number> {
       existing = JSON.parse(await Deno.readTextFile(path));
     } catch { /* first evaluation of this model */ }
     const key = tta === "none" ? split : `${split}+${tta}`;
-    existing[key] = report;
+    existing[key] = { ...report, calibration: calibration.summary };
     await Deno.writeTextFile(path, JSON.stringify(existing, null, 2) + "\n");
-    const svgName = tta === "none" && split === "PublicTest"
-      ? "confusion.svg"
-      : `confusion-${key}.svg`;
+    const plain = tta === "none" && split === "PublicTest";
+    const svgName = plain ? "confusion.svg" : `confusion-${key}.svg`;
     await Deno.writeTextFile(
       join(values.model, svgName),
       confusionSvg(report, `${values.model} on ${key}`),
     );
-    console.log(`wrote ${path} and ${join(values.model, svgName)}`);
+    const reliabilityName = plain ? "reliability.svg" : `reliability-${key}.svg`;
+    await Deno.writeTextFile(
+      join(values.model, reliabilityName),
+      reliabilitySvg(
+        calibration.shown,
+        `${values.model} on ${key}`,
+        calibration.summary.temperature === 1
+          ? undefined
+          : { table: calibration.raw, temperature: calibration.summary.temperature },
+      ),
+    );
+    console.log(
+      `wrote ${path}, ${join(values.model, svgName)} and ${join(values.model, reliabilityName)}`,
+    );
   }
   return 0;
 }

@@ -8,7 +8,12 @@
 import type * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { loadLayersModelDir, saveModelDir } from "../src/model/io.ts";
-import { FER_INPUT, type FerModelMetadata, type SplitMetrics } from "../src/model/metadata.ts";
+import {
+  FER_INPUT,
+  type FerModelMetadata,
+  type SelectionRecord,
+  type SplitMetrics,
+} from "../src/model/metadata.ts";
 import type { TrainConfig } from "./config.ts";
 import type { TrainData } from "./dataset.ts";
 import { argmaxRows, confusionMatrix, reportFromConfusion } from "./metrics.ts";
@@ -26,7 +31,7 @@ export interface ExportOptions {
   config: TrainConfig;
   /** Class names. */
   labels: string[];
-  /** Validation data (PublicTest) to measure float and quantized accuracy on. */
+  /** Data to report float and quantized accuracy on (PublicTest). */
   val: TrainData;
   /** Name of the validation split. */
   valName: string;
@@ -45,6 +50,8 @@ export interface ExportOptions {
    * as `training-history.json` and `training-curves.svg`, so a shipped model shows how it was made.
    */
   runDir?: string;
+  /** The Selection split held out of the model's training, if it had one. */
+  selection?: SelectionRecord;
 }
 
 /** Accuracy figures of an export. */
@@ -105,6 +112,7 @@ export async function exportModel(
       ...(options.averagedEpochs ? { averagedEpochs: options.averagedEpochs } : {}),
       labelSet: config.labels,
       config: config as unknown as Record<string, unknown>,
+      ...(options.selection ? { selection: options.selection } : {}),
     },
     metrics: { float },
     exportedAt: new Date().toISOString(),

@@ -20,14 +20,15 @@ const HELP = `deno task optimize [search flags] [train flags]
 
 Searches learning rate (1e-5..0.1, log), lr decay (0.5..0.99), optimizer parameter (0.5..0.99),
 keep_prob (0.7..0.99) and optimizer (momentum, adam, rmsprop, adagrad, adadelta), as the seed did.
-Each trial trains on Training and scores the best PublicTest epoch.
+Each trial trains on Training minus the Selection split and scores its best Selection epoch
+(--no-selection: all of Training, scored on PublicTest).
 
 Search flags:
   --max-evals N     total trials, counting those already logged (default 20)
   --parallel N      trials at once, each in its own process (default 2)
   --algo tpe|random (default tpe; the first 10 TPE trials are random)
   --out DIR         trials.jsonl, best.json, search.svg, trial-N/ (default runs/optimize)
-  --val-limit N     PublicTest images per trial, 0 = all (default 0)
+  --val-limit N     validation images per trial, 0 = all (default 0)
   --search-seed N   seed of the suggestions (default 1)
 Train flags (the base config every trial starts from; see deno task train --help), e.g.
   --model a|b|default (default a)  --data DIR  --features LIST  --epochs N (default 2)
@@ -89,6 +90,7 @@ async function main(args: string[]): Promise<number> {
   await Deno.mkdir(out, { recursive: true });
   await Deno.writeTextFile(join(out, "base.json"), JSON.stringify(base, null, 2) + "\n");
   const valLimit = integer("val-limit", values["val-limit"]!, 0);
+  const choiceSplit = base.selection ? "Selection" : base.validationSplit;
   console.error(
     `searching ${base.model} (${base.epochs} epochs, limit ${base.limit || "all"}), ` +
       `log ${join(out, "trials.jsonl")}`,
@@ -109,7 +111,7 @@ async function main(args: string[]): Promise<number> {
   });
   await Deno.writeTextFile(
     join(out, "search.svg"),
-    searchSvg(records, `${base.model}: PublicTest accuracy per trial (green: best so far)`),
+    searchSvg(records, `${base.model}: ${choiceSplit} accuracy per trial (green: best so far)`),
   );
   const best = bestTrial(records);
   if (!best) {
@@ -121,7 +123,7 @@ async function main(args: string[]): Promise<number> {
   await Deno.writeTextFile(join(out, "best.json"), JSON.stringify(bestConfig, null, 2) + "\n");
   const failed = records.filter((r) => r.status !== "ok").length;
   console.log(
-    `best trial ${best.trial}: PublicTest ${(best.accuracy! * 100).toFixed(2)}% ` +
+    `best trial ${best.trial}: ${choiceSplit} ${(best.accuracy! * 100).toFixed(2)}% ` +
       `(${records.length} trials, ${failed} failed)\n${JSON.stringify(best.params, null, 2)}\n` +
       `retrain: deno task train --config ${join(out, "best.json")} [--epochs N]`,
   );

@@ -1,6 +1,6 @@
 /**
  * The training loop: batches with on-the-fly augmentation, the learning-rate schedule, validation on
- * PublicTest every epoch, best-model selection, early stopping, a checkpoint every epoch, resume, and
+ * the validation split (Selection, or PublicTest for runs without it) every epoch, best-model selection, early stopping, a checkpoint every epoch, resume, and
  * a clean stop on Ctrl-C (the checkpoint then records the position inside the epoch).
  *
  * @module
@@ -35,8 +35,10 @@ export interface RunOptions {
    * epoch then visits every image once, through one of its copies, with only flip augmentation.
    */
   viewsPerImage?: number;
-  /** Validation split (PublicTest). */
+  /** Validation split: Selection, or PublicTest for runs without one. */
   val: PreparedSplit;
+  /** Its name in logs and charts (default `val.split`; `Selection` for the held-out images). */
+  valName?: string;
   /** Class names in label order. */
   labels: string[];
   /** Folder for checkpoints, history, curves and the best model; nothing is written without it. */
@@ -118,6 +120,7 @@ async function readHistory(runDir: string): Promise<EpochRecord[]> {
 /** Trains `config`'s model on `options.train`, selecting on `options.val`. */
 export async function runTraining(config: TrainConfig, options: RunOptions): Promise<TrainResult> {
   const classes = options.labels.length;
+  const valName = options.valName ?? options.val.split;
   if (options.teacherScores && options.onlineTeacher) {
     throw new Error("a run takes cached teacher scores or an online teacher, not both");
   }
@@ -259,7 +262,7 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
     console.error(
       `epoch ${record.epoch}: train loss ${record.trainLoss.toFixed(4)} acc ${
         (record.trainAccuracy * 100).toFixed(2)
-      }% | ${options.val.split} loss ${record.valLoss.toFixed(4)} acc ${
+      }% | ${valName} loss ${record.valLoss.toFixed(4)} acc ${
         (record.valAccuracy * 100).toFixed(2)
       }% | ${record.imagesPerSecond.toFixed(0)} img/s`,
     );
@@ -284,11 +287,11 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
       }
       await saveCheckpoint(checkpointDir, model, optimizer, state);
       await Deno.writeTextFile(join(runDir, "history.json"), JSON.stringify(history, null, 2));
-      await Deno.writeTextFile(join(runDir, "curves.svg"), curvesSvg(history, options.val.split));
+      await Deno.writeTextFile(join(runDir, "curves.svg"), curvesSvg(history, valName));
     }
     if (config.earlyStopPatience > 0 && state.epochsSinceBest >= config.earlyStopPatience) {
       console.error(
-        `early stop: no ${options.val.split} improvement in ${state.epochsSinceBest} epochs`,
+        `early stop: no ${valName} improvement in ${state.epochsSinceBest} epochs`,
       );
       break;
     }

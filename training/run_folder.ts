@@ -10,6 +10,7 @@ import { readManifest, readPreparedSplit } from "../src/data/cache.ts";
 import { defaultConfig, mergeConfig, type TrainConfig } from "./config.ts";
 import { toTrainData } from "./dataset.ts";
 import { exportModel, type ExportResult } from "./export.ts";
+import { readRunSelection } from "./selection_run.ts";
 
 /** The run's `config.json`, completed with defaults, with an optional quantization override. */
 export async function readRunConfig(
@@ -18,6 +19,8 @@ export async function readRunConfig(
 ): Promise<TrainConfig> {
   const saved = JSON.parse(await Deno.readTextFile(join(runDir, "config.json"))) as TrainConfig;
   const config = mergeConfig(defaultConfig(saved.model), saved);
+  // A run from before the Selection split trained on all of Training: no default split for it.
+  if (saved.selection === undefined) delete config.selection;
   return quantization ? { ...config, quantization } : config;
 }
 
@@ -66,5 +69,6 @@ export async function exportFromRun(
     epochs: options.epochs,
     averagedEpochs: options.averagedEpochs,
     runDir: options.run,
+    selection: await readRunSelection(options.run),
   });
 }

@@ -1,23 +1,23 @@
 /**
- * `deno task train`: trains a model on prepared FER2013 data, selects the best epoch on PublicTest,
- * and exports it quantized (see README "deno task train" for every flag).
+ * `deno task train`: trains a model on prepared FER2013 data (Training minus the held-out Selection
+ * split), selects the best epoch on Selection, reports PublicTest once and exports it quantized (see README "deno task train" for every flag).
  *
  * @module
  */
 import { join } from "node:path";
-import { readManifest, readPreparedSplit } from "../src/data/cache.ts";
+import { readManifest } from "../src/data/cache.ts";
 import { parseTrainArgs } from "./cli_config.ts";
 import { setupTrainingBackend } from "./backend.ts";
-import { limitSplit, toTrainData } from "./dataset.ts";
+import { toTrainData } from "./dataset.ts";
 import { runTraining } from "./run.ts";
 import { exportModel } from "./export.ts";
-import { applyFerPlus, readFerPlusVotes } from "./ferplus.ts";
-import { FERPLUS_EMOTIONS } from "../src/labels.ts";
 import { teacherScores } from "./distill.ts";
 import { firstVotes, mixFerPlusVotes } from "./ferplus_mix.ts";
 import { augmentedViews } from "./teacher_views.ts";
 import { OnlineTeacher, type OnlineTta } from "./online_teacher.ts";
 import { checkInitFrom } from "./init_weights.ts";
+import { readRunData } from "./train_data.ts";
+import { recordSelection, resumeSelection } from "./selection_run.ts";
 import { runMain } from "../src/cli/run_main.ts";
 
 const HELP = `deno task train [flags]
@@ -45,6 +45,10 @@ const HELP = `deno task train [flags]
   --features landmarks,hog|hogWindows  --bn-conv/--no-bn-conv  --bn-dense/--no-bn-dense
   --mirror-symmetric      tie the weights so a face and its mirror image score the same (default model)
   --stage-channels A,B,C,D  channels of the default model's four stages (default 16,32,64,128)
+  --no-selection          train on all of Training and choose epochs on PublicTest (as runs did
+                          before the Selection split; a resumed run keeps the split it started with)
+  --selection-fraction X --selection-seed N
+                          the Selection split held out of Training (default 0.1, seed 2013)
   --no-augment --width X --limit N --seed N --quantization uint8|float16|none
   --erase P               random erasing: with probability P a noise rectangle (2-25% of the face)
                           covers part of each training image (default 0 = off)
@@ -54,11 +58,18 @@ const HELP = `deno task train [flags]
 `;
 
 async function main(args: string[]): Promise<number> {
-  const { config, flags } = await parseTrainArgs(args);
+  const parsed = await parseTrainArgs(args);
+  const flags = parsed.flags;
   if (flags.help) {
     console.log(HELP);
     return 0;
   }
+  const config = await resumeSelection(
+    parsed.config,
+    flags.runDir,
+    flags.resume,
+    flags.selectionGiven,
+  );
   if (flags.dryRun) {
     console.log(JSON.stringify(config, null, 2));
     return 0;
@@ -72,40 +83,27 @@ async function main(args: string[]): Promise<number> {
   const runDir = flags.runDir ??
     join("runs", `${config.model}-${new Date().toISOString().replace(/[:.]/g, "-")}`);
   console.error(`backend ${backend}; run folder ${runDir}`);
-  let train = await readPreparedSplit(config.data, "Training", { features: config.features });
-  let val = await readPreparedSplit(config.data, config.validationSplit, {
-    features: config.features,
-  });
-  let labels = manifest.labels;
-  let softTargets: { train: Float32Array; val: Float32Array } | undefined;
-  if (config.labels === "ferplus") {
-    if (manifest.labels.length !== 7) {
-      throw new Error("FER+ mode needs data prepared with all 7 expressions");
-    }
-    const votes = await readFerPlusVotes(config.ferplus!);
-    const t = applyFerPlus(train, votes.Training!);
-    const v = applyFerPlus(val, votes[config.validationSplit]!);
-    console.error(`FER+: dropped ${t.dropped} Training and ${v.dropped} ${val.split} images`);
-    train = t.split;
-    val = v.split;
-    softTargets = { train: t.targets, val: v.targets };
-    labels = [...FERPLUS_EMOTIONS];
+  const data = await readRunData(config, manifest.labels);
+  const { train, val, report, labels, selection } = data;
+  if (data.ferplusDropped) {
+    const d = data.ferplusDropped;
+    console.error(
+      `FER+: dropped ${d.train} ${train.name}, ${d.val} ${val.name}` +
+        (report === val ? "" : ` and ${d.report} ${report.name}`) + " images",
+    );
   }
-  if (config.limit) {
-    const keep = config.limit;
-    const cut = (s: typeof train, t?: Float32Array) => ({
-      split: limitSplit(s, keep),
-      targets: t?.subarray(0, Math.min(keep, s.count) * labels.length),
-    });
-    const a = cut(train, softTargets?.train);
-    const b = cut(val, softTargets?.val);
-    train = a.split;
-    val = b.split;
-    if (softTargets) softTargets = { train: a.targets!, val: b.targets! };
+  if (selection) {
+    console.error(
+      `Selection: ${selection.count} of ${selection.of} Training images held out ` +
+        `(fraction ${selection.fraction}, seed ${selection.seed}, sha256 ${
+          selection.sha256.slice(0, 12)
+        }); epochs are chosen on it, ${report.name} is read once at the end`,
+    );
+    await recordSelection(runDir, selection);
   }
   if (config.initFrom) await checkInitFrom(config.initFrom);
   const views = config.teacherViews
-    ? augmentedViews(train, config.teacherViews, config.augment, config.seed)
+    ? augmentedViews(train.split, config.teacherViews, config.augment, config.seed)
     : undefined;
   const teacherDirs = config.teacher?.split(",");
   const onlineTeacher = teacherDirs && config.teacherOnline
@@ -116,7 +114,7 @@ async function main(args: string[]): Promise<number> {
     })
     : undefined;
   let teacher = teacherDirs && !onlineTeacher
-    ? await teacherScores(teacherDirs, views?.split ?? train, {
+    ? await teacherScores(teacherDirs, views?.split ?? train.split, {
       labels,
       features: config.features,
       tta: config.teacherTta,
@@ -125,12 +123,11 @@ async function main(args: string[]): Promise<number> {
     })
     : undefined;
   if (teacher && config.ferplusWeight > 0) {
-    const votes = (await readFerPlusVotes(config.ferplus!)).Training;
-    if (!votes) throw new Error(`${config.ferplus} has no Training rows`);
-    const mixed = mixFerPlusVotes(teacher, firstVotes(votes, train.count), config.ferplusWeight);
+    const votes = firstVotes(data.trainVotes!, train.split.count);
+    const mixed = mixFerPlusVotes(teacher, votes, config.ferplusWeight);
     console.error(
       `FER+ votes: ${(config.ferplusWeight * 100).toFixed(0)}% of the teacher's scores on ` +
-        `${mixed.mixed} of ${train.count} Training images`,
+        `${mixed.mixed} of ${train.split.count} Training images`,
     );
     teacher = mixed.scores;
   }
@@ -142,12 +139,13 @@ async function main(args: string[]): Promise<number> {
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
   const result = await runTraining(config, {
-    train: views?.split ?? train,
+    train: views?.split ?? train.split,
     viewsPerImage: views?.views,
-    val,
+    val: val.split,
+    valName: val.name,
     labels,
     runDir,
-    softTargets,
+    softTargets: train.softTargets && { train: train.softTargets, val: val.softTargets! },
     teacherScores: teacher,
     onlineTeacher,
     resume: flags.resume,
@@ -159,12 +157,13 @@ async function main(args: string[]): Promise<number> {
   onlineTeacher?.dispose();
   if (result.interrupted) return 130;
   console.error(
-    `best ${config.validationSplit} accuracy ${(result.best.valAccuracy * 100).toFixed(2)}% ` +
+    `best ${val.name} accuracy ${(result.best.valAccuracy * 100).toFixed(2)}% ` +
       `at epoch ${result.best.epoch}`,
   );
-  const { data: valData } = toTrainData(val, {
+  // The report split is read here, once, for the exported model's figures.
+  const { data: reportData } = toTrainData(report.split, {
     classes: labels.length,
-    softTargets: softTargets?.val,
+    softTargets: report.softTargets,
     features: config.features,
     labelSmoothing: 0,
     stats: result.featureStats,
@@ -175,8 +174,9 @@ async function main(args: string[]): Promise<number> {
       dir,
       config,
       labels,
-      val: valData,
-      valName: config.validationSplit,
+      val: reportData,
+      valName: report.name,
+      selection,
       features,
       dataSha256: manifest.source.sha256,
       // The exported weights are the best epoch's, not the last one's.
@@ -185,7 +185,7 @@ async function main(args: string[]): Promise<number> {
     });
     console.error(
       `exported ${dir}: ${(exported.sizeBytes / 1024).toFixed(0)} KiB ${config.quantization}, ` +
-        `${config.validationSplit} float ${(exported.float.accuracy * 100).toFixed(2)}% -> ` +
+        `${report.name} float ${(exported.float.accuracy * 100).toFixed(2)}% -> ` +
         `quantized ${(exported.quantized.accuracy * 100).toFixed(2)}%`,
     );
   }

@@ -11,6 +11,7 @@ import { faceByteLength, packFaceInput } from "./preprocess.ts";
 import { type FaceScores, toFaceScores } from "./postprocess.ts";
 import { compileInference, type InferencePlan } from "./fold.ts";
 import { averageViews, type ClassifyTta, mirrorFace, viewsPerFace } from "./views.ts";
+import { applyTemperature, isTemperature } from "./temperature.ts";
 
 export type { FaceScores } from "./postprocess.ts";
 
@@ -49,6 +50,11 @@ function checkModel(model: tf.LayersModel, metadata: FerModelMetadata): void {
       `model input is [${h},${w},${c}] but fer-model.json says [${height},${width},${channels}]`,
     );
   }
+  if (metadata.temperature !== undefined && !isTemperature(metadata.temperature)) {
+    throw new Error(
+      `fer-model.json temperature must be a finite number > 0, got ${metadata.temperature}`,
+    );
+  }
   const units = model.outputs[0].shape[model.outputs[0].shape.length - 1];
   if (units !== metadata.labels.length) {
     throw new Error(`model has ${units} outputs but ${metadata.labels.length} labels`);
@@ -65,6 +71,8 @@ export class FerClassifier implements FaceClassifier {
   readonly faceBytes: number;
   /** `folded`: batch norms folded into fused conv kernels; `layers`: plain `model.predict`. */
   readonly inference: "folded" | "layers";
+  /** Temperature applied to every face's probabilities (fer-model.json's, 1 when absent). */
+  readonly temperature: number;
   #model: tf.LayersModel;
   #plan: InferencePlan | undefined;
 
@@ -78,6 +86,7 @@ export class FerClassifier implements FaceClassifier {
     this.metadata = metadata;
     this.labels = metadata.labels;
     this.faceBytes = faceByteLength(metadata.input);
+    this.temperature = metadata.temperature ?? 1;
     this.#plan = options.fold === false ? undefined : compileInference(model);
     this.inference = this.#plan ? "folded" : "layers";
   }
@@ -85,7 +94,7 @@ export class FerClassifier implements FaceClassifier {
   /**
    * Classifies `faces` in one batch (with `tta: "flip"`, the faces and their mirror images in one
    * batch of twice the size, unless the model is mirror-tied and the mirror would score the same);
-   * returns `[]` for no faces.
+   * returns `[]` for no faces. The probabilities are rescaled by the model's temperature.
    */
   async classify(
     faces: readonly Uint8Array[],
@@ -108,7 +117,11 @@ export class FerClassifier implements FaceClassifier {
       const averaged = views === 1
         ? probabilities
         : averageViews(probabilities, faces.length, this.labels.length, views);
-      return toFaceScores(averaged, faces.length, this.labels);
+      // Calibrated after the views are averaged: the temperature was fitted on averaged scores.
+      const calibrated = this.temperature === 1
+        ? averaged
+        : applyTemperature(averaged, this.labels.length, this.temperature);
+      return toFaceScores(calibrated, faces.length, this.labels);
     } finally {
       output.dispose();
     }

@@ -13,5 +13,6 @@ export {
   viewsPerFace,
 } from "./views.ts";
 export { type FaceScores, roundFaceScores, toFaceScores } from "./postprocess.ts";
+export { applyTemperature, isTemperature } from "./temperature.ts";
 export { faceByteLength, packFaceInput, splitFaces } from "./preprocess.ts";
 export { loadClassifier, type LoadClassifierOptions, modelVersion } from "./load.ts";

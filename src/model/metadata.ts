@@ -64,6 +64,14 @@ export interface FerModelMetadata {
   mirrorSymmetric?: boolean;
   /** Total bytes of `model.json` plus weight shards. */
   sizeBytes: number;
+  /**
+   * Temperature the class probabilities are rescaled with wherever scores are shown (see
+   * `src/classifier/temperature.ts`); absent = 1, the model's own softmax. Fitted by
+   * `deno task calibrate` on a split other than the one reported; how is in {@link calibration}.
+   */
+  temperature?: number;
+  /** How {@link temperature} was fitted. */
+  calibration?: CalibrationRecord;
   /** Where the model came from. */
   training: {
     /** SHA-256 of the source CSV the training data was prepared from. */
@@ -76,6 +84,11 @@ export interface FerModelMetadata {
     labelSet?: string;
     /** The full resolved training configuration. */
     config?: Record<string, unknown>;
+    /**
+     * The Selection split held out of Training (absent: the model was trained on all of Training,
+     * so only PublicTest or PrivateTest can judge it).
+     */
+    selection?: SelectionRecord;
   };
   /** Metrics of the exported (quantized) model and of the float model it came from. */
   metrics: {
@@ -84,6 +97,39 @@ export interface FerModelMetadata {
   };
   /** ISO timestamp of the export. */
   exportedAt: string;
+}
+
+/**
+ * The Selection split: a fixed, seeded, class-stratified share of Training held out of training
+ * and used for every choice (epochs, windows, temperatures), so PublicTest is read only to report.
+ */
+export interface SelectionRecord {
+  /** Share of each class held out, e.g. 0.1. */
+  fraction: number;
+  /** Seed of the draw. */
+  seed: number;
+  /** Images held out. */
+  count: number;
+  /** Images of Training the split was drawn from. */
+  of: number;
+  /** SHA-256 (hex) of the held-out Training indices as little-endian uint32, ascending. */
+  sha256: string;
+}
+
+/** Where a model's {@link FerModelMetadata.temperature} came from. */
+export interface CalibrationRecord {
+  /** Split the temperature was fitted on (e.g. `Selection`). */
+  split: string;
+  /** Images it was fitted on. */
+  count: number;
+  /** Test-time views the fitted scores averaged (`none`, `flip`, ...). */
+  tta: string;
+  /** Mean negative log-likelihood on the fit split before (T = 1) and after. */
+  nll: { before: number; after: number };
+  /** Expected calibration error (15 bins) on the fit split before and after. */
+  ece: { before: number; after: number };
+  /** ISO timestamp of the fit. */
+  fittedAt: string;
 }
 
 /** The input spec every fer-edge model uses: 48x48 grayscale scaled to 0..1. */

@@ -40,6 +40,8 @@ export interface ModelInfo {
   sizeBytes: number;
   /** Mirror-tied weights: `?tta=flip` answers from one view, at no extra cost. */
   mirrorSymmetric: boolean;
+  /** Calibration temperature every answer's probabilities are rescaled with (1 = none). */
+  temperature: number;
   /** Metrics the model shipped with. */
   metrics: FerModelMetadata["metrics"];
   /** When it was exported. */
@@ -90,6 +92,7 @@ export function modelInfo(metadata: FerModelMetadata, version: string): ModelInf
     parameters: metadata.parameters,
     sizeBytes: metadata.sizeBytes,
     mirrorSymmetric: metadata.mirrorSymmetric === true,
+    temperature: metadata.temperature ?? 1,
     metrics: metadata.metrics,
     exportedAt: metadata.exportedAt,
   };

@@ -129,6 +129,41 @@ export async function classifyOnServer(
 }
 
 /**
+ * Temperature scaling, as the server's `src/classifier/temperature.ts` does it: each row of
+ * `count x classes` probabilities becomes `p^(1/T) / sum p^(1/T)` (= softmax(logits / T)), from
+ * logarithms so small probabilities stay finite. The top class never changes; T = 1 is a copy.
+ * @param {ArrayLike<number>} probabilities rows of `classes` values
+ * @param {number} classes
+ * @param {number} temperature a finite number > 0 (fer-model.json's `temperature`, 1 when absent)
+ * @returns {Float32Array}
+ */
+export function applyTemperature(probabilities, classes, temperature) {
+  if (!(typeof temperature === "number" && Number.isFinite(temperature) && temperature > 0)) {
+    throw new RangeError(`temperature must be a finite number > 0, got ${temperature}`);
+  }
+  if (!(classes > 0) || probabilities.length % classes !== 0) {
+    throw new RangeError(`${probabilities.length} probabilities are not rows of ${classes}`);
+  }
+  const out = Float32Array.from(probabilities);
+  if (temperature === 1) return out;
+  const logits = new Float64Array(classes);
+  for (let row = 0; row < out.length; row += classes) {
+    let max = -Infinity;
+    for (let k = 0; k < classes; k++) {
+      logits[k] = Math.log(probabilities[row + k]) / temperature;
+      if (logits[k] > max) max = logits[k];
+    }
+    let sum = 0;
+    for (let k = 0; k < classes; k++) {
+      logits[k] = Math.exp(logits[k] - max);
+      sum += logits[k];
+    }
+    for (let k = 0; k < classes; k++) out[row + k] = logits[k] / sum;
+  }
+  return out;
+}
+
+/**
  * Loads a classic script once (the tfjs UMD bundles, which define `globalThis.tf`).
  * @param {string} src
  * @returns {Promise<void>}
@@ -155,12 +190,17 @@ export class BrowserClassifier {
    * @param {any} model a tfjs LayersModel
    * @param {{ scale: number, offset: number }} input pixel scaling
    * @param {boolean} [mirrorSymmetric] the model is mirror-tied: a mirror view would score the same
+   * @param {number} [temperature] fer-model.json's calibration temperature (1 = none)
    */
-  constructor(tf, model, input, mirrorSymmetric = false) {
+  constructor(tf, model, input, mirrorSymmetric = false, temperature = 1) {
+    if (!(Number.isFinite(temperature) && temperature > 0)) {
+      throw new RangeError(`model temperature must be a finite number > 0, got ${temperature}`);
+    }
     this.tf = tf;
     this.model = model;
     this.input = input;
     this.mirrorSymmetric = mirrorSymmetric;
+    this.temperature = temperature;
   }
 
   /**
@@ -184,7 +224,8 @@ export class BrowserClassifier {
     }
     const model = await tf.loadLayersModel(`${base}model.json`);
     const input = meta.input ?? { scale: 1 / 255, offset: 0 };
-    return new BrowserClassifier(tf, model, input, meta.mirrorSymmetric === true);
+    const temperature = meta.temperature ?? 1;
+    return new BrowserClassifier(tf, model, input, meta.mirrorSymmetric === true, temperature);
   }
 
   /**
@@ -210,9 +251,11 @@ export class BrowserClassifier {
       const [plain, mirrored] = tf.split(both, 2, 0);
       return tf.div(tf.add(plain, mirrored), 2);
     });
-    const flat = await output.data();
+    const raw = await output.data();
     output.dispose();
-    const classes = flat.length / faces.length;
+    const classes = raw.length / faces.length;
+    // After the views are averaged, as on the server: the temperature was fitted on such scores.
+    const flat = this.temperature === 1 ? raw : applyTemperature(raw, classes, this.temperature);
     return faces.map((_, i) => Array.from(flat.slice(i * classes, i * classes + EMOTIONS.length)));
   }
 }

@@ -52,6 +52,7 @@ Deno.test("GET /api/model describes labels, version, size, metrics and limits", 
   assertOk(body.sizeBytes > 8000, `sizeBytes ${body.sizeBytes}`);
   assertEquals(body.input.width, 48);
   assertEquals(body.mirrorSymmetric, false); // the tiny test model is not mirror-tied
+  assertEquals(body.temperature, 1); // no calibration in its fer-model.json: scores as they are
   assertEquals(body.metrics.quantized.split, "PublicTest");
   assertEquals(body.limits.maxBodyBytes, 10 * 1024 * 1024);
 });

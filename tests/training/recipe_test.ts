@@ -200,6 +200,23 @@ Deno.test("the shipped recipe ends in the averaged model its README describes", 
   }
 });
 
+Deno.test("the shipped recipe's last train step resolves to the config models/default records", async () => {
+  const { parseTrainArgs } = await import("../../training/cli_config.ts");
+  const last = SHIPPED_RECIPE.steps.findLast((step) => step.kind === "train")!;
+  const { config } = await parseTrainArgs(stepCommand(last, SHIPPED_RECIPE, "/runs")!.args);
+  const recorded = (await readModelMetadata(new URL("../../models/default/", import.meta.url)))
+    .training.config!;
+  // Paths depend on where the recipe runs; everything else must be what the shipped model had,
+  // no Selection split included (it was trained on all of Training and chose on PublicTest).
+  const { teacher: _t, data: _d, ...ours } = config as unknown as Record<string, unknown>;
+  const { teacher: _rt, data: _rd, ...theirs } = recorded;
+  assertEquals(ours, theirs);
+  for (const step of SHIPPED_RECIPE.steps.filter((s) => s.kind === "train")) {
+    const resolved = await parseTrainArgs(stepCommand(step, SHIPPED_RECIPE, "/runs")!.args);
+    assertEquals(resolved.config.selection, undefined, describeStep(step));
+  }
+});
+
 Deno.test("the tiny recipe runs end to end through the real train and average CLIs", async () => {
   await withRoot(async (root) => {
     const data = join(root, "data");

@@ -1,32 +1,41 @@
 /**
  * One search trial in its own process (so trials run in parallel on separate cores and a crash or
  * leak stays inside the trial): reads a full {@link TrainConfig} JSON, trains it on Training with
- * `runTraining`, and writes `{ accuracy, bestEpoch, epochs }` (best PublicTest epoch) as JSON.
+ * `runTraining`, and writes `{ accuracy, bestEpoch, epochs }` (best Selection epoch; PublicTest for
+ * a config without the split) as JSON.
  *
  * `deno run -A training/optimize/trial.ts --config FILE --result FILE [--val-limit N]`
  *
  * @module
  */
 import { parseArgs } from "node:util";
-import { readManifest, readPreparedSplit } from "../../src/data/cache.ts";
+import { readManifest } from "../../src/data/cache.ts";
 import { setupTrainingBackend } from "../backend.ts";
 import { type TrainConfig, validateConfig } from "../config.ts";
 import { limitSplit } from "../dataset.ts";
 import { runTraining } from "../run.ts";
+import { readRunData } from "../train_data.ts";
 import type { TrialOutcome } from "./search.ts";
 
-/** Trains `config` and returns the best PublicTest accuracy. */
+/**
+ * Trains `config` and returns its best validation accuracy: on Selection when the config has the
+ * split (every new one), so the search chooses on it and not on PublicTest.
+ */
 export async function runTrial(config: TrainConfig, valLimit = 0): Promise<TrialOutcome> {
   validateConfig(config);
   const manifest = await readManifest(config.data);
-  const read = (split: "Training" | "PublicTest") =>
-    readPreparedSplit(config.data, split, { features: config.features });
-  const train = limitSplit(await read("Training"), config.limit);
-  const val = limitSplit(await read(config.validationSplit), valLimit);
+  const data = await readRunData(config, manifest.labels);
+  const val = limitSplit(data.val.split, valLimit);
+  const k = data.labels.length;
   const result = await runTraining(config, {
-    train,
+    train: data.train.split,
     val,
-    labels: manifest.labels,
+    valName: data.val.name,
+    labels: data.labels,
+    softTargets: data.train.softTargets && {
+      train: data.train.softTargets,
+      val: data.val.softTargets!.subarray(0, val.count * k),
+    },
     progress: false,
   });
   result.model.dispose();

@@ -1,0 +1,186 @@
+/**
+ * `deno task calibrate`: fits a model's temperature (`src/classifier/temperature.ts`) by
+ * minimising the mean negative log-likelihood of its scores on one split (Selection by default),
+ * reports the calibration before and after on another split (PublicTest by default; never the
+ * fit split, so the figures are not the fit's own), and stores `temperature` and how it was
+ * fitted in the model's `fer-model.json`, which the server, the page, `predict` and `evaluate`
+ * apply. The weights are untouched and the top class never changes.
+ *
+ * The fit is on the averaged probabilities, so the same temperature will serve a model set (whose
+ * scores are its members' weighted mean) once `scoreModelDir` reads one.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { FER_MODEL_METADATA_FILE } from "../src/model/metadata.ts";
+import type { CalibrationRecord } from "../src/model/metadata.ts";
+import { useWasmBackend } from "../src/engine/backend.ts";
+import { applyTemperature } from "../src/classifier/temperature.ts";
+import { CALIBRATION_BINS, type ModelScores, scoreModelDir } from "./evaluate.ts";
+import type { Tta } from "./predict_batches.ts";
+import { crossFitTemperature, fitTemperature, meanNll, reliability } from "./stats/calibration.ts";
+import { EVAL_SPLITS, type EvalSplitName, isEvalSplit } from "./eval_split.ts";
+import { runMain } from "../src/cli/run_main.ts";
+
+const HELP = `deno task calibrate --model DIR [flags]
+
+  --model DIR        exported model folder (required)
+  --split NAME       split to fit the temperature on (default Selection): Selection | Training |
+                     PublicTest | PrivateTest
+  --report NAME      split to report the calibration on (default PublicTest, or Selection when
+                     fitting on PublicTest), or none; never the fit split
+  --data DIR         prepared data folder (default data/prepared)
+  --csv PATH         read the splits straight from a FER2013 .csv/.csv.gz instead
+  --tta MODE         none | flip | tencrop views averaged before the temperature (default none,
+                     what the server shows without ?tta=flip)
+  --cross-fit N      also fit on random halves of the fit split, N times, and print the ECE of
+                     each other half (an honest figure when no other split can judge the fit)
+  --no-write         print the fit, leave fer-model.json as it is
+
+Writes temperature and calibration into DIR/fer-model.json. A model trained on all of Training
+(no Selection in its fer-model.json) learned the Selection images: a temperature fitted there is
+biased towards the over-confidence it has on images it has seen.
+`;
+
+/** What {@link calibrateScores} found on the fit split. */
+export interface CalibrationFit {
+  /** The fitted temperature. */
+  temperature: number;
+  /** The record stored in `fer-model.json`. */
+  record: CalibrationRecord;
+}
+
+/** ECE and NLL of `s` at temperature `t`. */
+export function calibrationAt(s: ModelScores, t: number): { ece: number; nll: number } {
+  const scaled = applyTemperature(s.scores, s.classes, t);
+  return {
+    ece: reliability(scaled, s.labels, s.classes, CALIBRATION_BINS).ece,
+    nll: meanNll(s.scores, s.labels, s.classes, t),
+  };
+}
+
+/** Fits the temperature of scores `s` (from `scoreModelDir`) scored with views `tta`. */
+export function calibrateScores(s: ModelScores, tta: Tta, now = new Date()): CalibrationFit {
+  const fit = fitTemperature(s.scores, s.labels, s.classes);
+  const before = calibrationAt(s, 1);
+  const after = calibrationAt(s, fit.temperature);
+  return {
+    temperature: fit.temperature,
+    record: {
+      split: s.evalSplit.name,
+      count: s.labels.length,
+      tta,
+      nll: { before: before.nll, after: after.nll },
+      ece: { before: before.ece, after: after.ece },
+      fittedAt: now.toISOString(),
+    },
+  };
+}
+
+/** Stores the fit in `dir/fer-model.json`, keeping every other field as it was. */
+export async function writeTemperature(dir: string, fit: CalibrationFit): Promise<void> {
+  const path = join(dir, FER_MODEL_METADATA_FILE);
+  const metadata = JSON.parse(await Deno.readTextFile(path));
+  metadata.temperature = Number(fit.temperature.toFixed(6));
+  metadata.calibration = fit.record;
+  await Deno.writeTextFile(path, JSON.stringify(metadata, null, 2) + "\n");
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+
+async function main(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      model: { type: "string" },
+      split: { type: "string", default: "Selection" },
+      report: { type: "string" },
+      data: { type: "string", default: "data/prepared" },
+      csv: { type: "string" },
+      tta: { type: "string", default: "none" },
+      "no-write": { type: "boolean", default: false },
+      "cross-fit": { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  });
+  if (values.help || !values.model) {
+    console.log(HELP);
+    return values.help ? 0 : 2;
+  }
+  const fitSplit = values.split;
+  if (!isEvalSplit(fitSplit)) throw new Error(`--split must be one of ${EVAL_SPLITS.join(", ")}`);
+  const reportName = values.report ?? (fitSplit === "PublicTest" ? "Selection" : "PublicTest");
+  if (reportName !== "none" && !isEvalSplit(reportName)) {
+    throw new Error(`--report must be none or one of ${EVAL_SPLITS.join(", ")}`);
+  }
+  if (reportName === fitSplit) {
+    throw new Error(`--report ${reportName} is the fit split; report on another one (or none)`);
+  }
+  const tta = values.tta as Tta;
+  if (!["none", "flip", "tencrop"].includes(tta)) {
+    throw new Error("--tta must be none, flip or tencrop");
+  }
+  await useWasmBackend();
+  const source = { dataDir: values.data, csv: values.csv, tta };
+  const fitScores = await scoreModelDir(values.model, fitSplit, source);
+  if (
+    !fitScores.metadata.training?.selection && (fitSplit === "Selection" || fitSplit === "Training")
+  ) {
+    console.log(
+      `warning: ${values.model} was trained on all of Training; fitting on ${fitSplit} uses ` +
+        `images it learned, so the temperature is biased (see README "Calibrated scores")`,
+    );
+  } else if (fitScores.evalSplit.warning) console.log(`note: ${fitScores.evalSplit.warning}`);
+  const fit = calibrateScores(fitScores, tta);
+  const r = fit.record;
+  console.log(
+    `${values.model}: temperature ${fit.temperature.toFixed(4)} fitted on ${fitSplit} ` +
+      `(${r.count} images, tta ${tta})\n` +
+      `  ${fitSplit}: NLL ${r.nll.before.toFixed(4)} -> ${r.nll.after.toFixed(4)}, ` +
+      `ECE ${pct(r.ece.before)} -> ${pct(r.ece.after)} (the fit's own split)`,
+  );
+  if (values["cross-fit"] !== undefined) {
+    const halvings = Number(values["cross-fit"]);
+    if (!(Number.isInteger(halvings) && halvings >= 1)) {
+      throw new Error(`--cross-fit expects a whole number >= 1, got "${values["cross-fit"]}"`);
+    }
+    const c = crossFitTemperature(fitScores.scores, fitScores.labels, fitScores.classes, halvings);
+    const ms = (xs: number[], f: (x: number) => string) => {
+      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+      const sd = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / xs.length);
+      return `${f(mean)} ± ${f(sd)}`;
+    };
+    console.log(
+      `  cross-fit on ${fitSplit} (${halvings} random halvings, fit on one half, ECE of the ` +
+        `other): T ${ms(c.temperatures, (x) => x.toFixed(4))}, ECE ${ms(c.eceBefore, pct)} -> ${
+          ms(c.eceAfter, pct)
+        }`,
+    );
+  }
+  if (reportName !== "none") {
+    const reported = await scoreModelDir(values.model, reportName as EvalSplitName, source);
+    if (reported.evalSplit.warning) console.log(`  note: ${reported.evalSplit.warning}`);
+    const before = calibrationAt(reported, 1);
+    const after = calibrationAt(reported, fit.temperature);
+    console.log(
+      `  ${reportName}: NLL ${before.nll.toFixed(4)} -> ${after.nll.toFixed(4)}, ` +
+        `ECE ${pct(before.ece)} -> ${pct(after.ece)} (${reported.labels.length} images, reported)`,
+    );
+  }
+  const previous = fitScores.metadata.temperature;
+  if (values["no-write"]) {
+    console.log(`not written (--no-write); fer-model.json keeps temperature ${previous ?? "none"}`);
+  } else {
+    await writeTemperature(values.model, fit);
+    console.log(
+      `wrote temperature ${fit.temperature.toFixed(4)} to ${
+        join(values.model, FER_MODEL_METADATA_FILE)
+      }` + (previous !== undefined ? ` (was ${previous})` : ""),
+    );
+  }
+  return 0;
+}
+
+if (import.meta.main) await runMain("calibrate", main);
