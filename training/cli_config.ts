@@ -96,6 +96,7 @@ export async function parseTrainArgs(
       "teacher-online": { type: "boolean" },
       "augment": { type: "boolean" },
       "erase": { type: "string" },
+      "photo": { type: "string" },
       "no-augment": { type: "boolean" },
       "help": { type: "boolean", short: "h", default: false },
     },
@@ -128,6 +129,9 @@ export async function parseTrainArgs(
   if (values["no-augment"]) config.augment = { flip: false, shift: 0, rotate: 0, scale: 0 };
   if (values.erase !== undefined) {
     config.augment = { ...config.augment, erase: parseNumber("erase", values.erase) };
+  }
+  if (values.photo !== undefined) {
+    config.augment = { ...config.augment, photo: parseNumber("photo", values.photo) };
   }
   config = validateConfig(config);
   return {
