@@ -9,6 +9,7 @@
  */
 import type { AugmentConfig } from "./config.ts";
 import type { Rng } from "./rng.ts";
+import { degradePhotoInto } from "./photo_degrade.ts";
 
 const SIZE = 48;
 const CENTER = (SIZE - 1) / 2;
@@ -16,8 +17,9 @@ const CENTER = (SIZE - 1) / 2;
 /**
  * Writes image `src` (48*48 uint8) into `dst` at `offset` as floats `pixel * scale`, transformed by
  * a random affine map drawn from `rng` within `config`'s limits, then erased at random when
- * `config.erase` is set. With erasing off no extra random numbers are drawn, so runs from before
- * the option existed replay the same augmentation stream.
+ * `config.erase` is set, after photo-path degradation when `config.photo` is set. With either off
+ * it draws no extra random numbers, so runs from before the options existed replay the same
+ * augmentation stream.
  */
 export function augmentInto(
   src: Uint8Array,
@@ -34,6 +36,8 @@ export function augmentInto(
     dx: rng.uniform(-config.shift, config.shift),
     dy: rng.uniform(-config.shift, config.shift),
   });
+  const photo = config.photo ?? 0;
+  if (photo > 0 && rng.next() < photo) degradePhotoInto(dst, offset, scale, rng);
   const erase = config.erase ?? 0;
   if (erase > 0 && rng.next() < erase) eraseRandomRectangle(dst, offset, scale, rng);
 }
@@ -144,5 +148,5 @@ export function copyInto(
 /** Whether a config changes images at all. */
 export function augmentsAnything(config: AugmentConfig): boolean {
   return config.flip || config.shift > 0 || config.rotate > 0 || config.scale > 0 ||
-    (config.erase ?? 0) > 0;
+    (config.erase ?? 0) > 0 || (config.photo ?? 0) > 0;
 }

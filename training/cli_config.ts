@@ -102,6 +102,7 @@ export async function parseTrainArgs(
       "teacher-online": { type: "boolean" },
       "augment": { type: "boolean" },
       "erase": { type: "string" },
+      "photo": { type: "string" },
       "no-augment": { type: "boolean" },
       "no-selection": { type: "boolean" },
       "selection-fraction": { type: "string" },
@@ -137,6 +138,9 @@ export async function parseTrainArgs(
   if (values["no-augment"]) config.augment = { flip: false, shift: 0, rotate: 0, scale: 0 };
   if (values.erase !== undefined) {
     config.augment = { ...config.augment, erase: parseNumber("erase", values.erase) };
+  }
+  if (values.photo !== undefined) {
+    config.augment = { ...config.augment, photo: parseNumber("photo", values.photo) };
   }
   const fraction = values["selection-fraction"];
   const selectionSeed = values["selection-seed"];

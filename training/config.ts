@@ -30,6 +30,12 @@ export interface AugmentConfig {
    * Absent or 0 = off; configs written before it existed read as off.
    */
   erase?: number;
+  /**
+   * Photo-path degradation (`photo_degrade.ts`): the probability that an image is put through a
+   * random mix of low resolution, blur, tone change, noise and JPEG artefacts after the transform.
+   * Absent or 0 = off; configs written before it existed read as off.
+   */
+  photo?: number;
 }
 
 /** Every knob of a training run. */
@@ -220,6 +226,8 @@ export function validateConfig(c: TrainConfig): TrainConfig {
   if (!(c.labelSmoothing >= 0 && c.labelSmoothing < 1)) fail("labelSmoothing", "must be in [0,1)");
   const erase = c.augment.erase ?? 0;
   if (!(erase >= 0 && erase <= 1)) fail("augment.erase", "must be in [0, 1]");
+  const photo = c.augment.photo ?? 0;
+  if (!(photo >= 0 && photo <= 1)) fail("augment.photo", "must be in [0, 1]");
   if (!(c.width > 0)) fail("width", "must be > 0");
   if (c.selection !== undefined) {
     try {

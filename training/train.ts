@@ -52,6 +52,8 @@ const HELP = `deno task train [flags]
   --no-augment --width X --limit N --seed N --quantization uint8|float16|none
   --erase P               random erasing: with probability P a noise rectangle (2-25% of the face)
                           covers part of each training image (default 0 = off)
+  --photo P               photo-path degradation: with probability P an image gets a random mix of
+                          low resolution, blur, tone change, noise and JPEG artefacts (default 0)
   --workers 1|2           2 = data-parallel on two cores (faster; 1 is bit-reproducible)
   --keep-epochs           keep every epoch's weights in RUN/epochs/ (for deno task average)
   --dry-run               print the resolved config and exit
