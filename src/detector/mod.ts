@@ -47,7 +47,8 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
     ...options.tiling,
   });
   if (options.retry === false) return first;
-  // The retry canvases are small (256 px): the short-range model, at the page's threshold.
+  // The retry canvases are small (256 px): the short-range model, at the page's threshold (each
+  // retry step then asks for a higher score, see static/js/retry_canvas.js).
   const retryGraph = await loadBlazeFaceGraph(SHORT_RANGE).catch((error) => {
     first.dispose();
     throw error;

@@ -2,7 +2,7 @@
  * A {@link FaceDetector} that looks again when its first pass finds no face: the photo is drawn
  * with a margin on the retry canvases of `static/js/retry_canvas.js` (upright, then turned ±30°)
  * and a second detector, the short-range BlazeFace the page uses, looks at those. Faces found
- * there are mapped back to the photo and clipped to it. A photo with a face pays nothing extra.
+ * there with the step's score are mapped back to the photo and clipped to it. A photo with a face pays nothing extra.
  *
  * @module
  */
@@ -34,11 +34,12 @@ export class RetryingFaceDetector implements FaceDetector {
   async detect(image: RgbaImage): Promise<DetectedFace[]> {
     const faces = await this.#first.detect(image);
     if (faces.length > 0) return faces;
-    for (const step of retrySteps(image.width, image.height)) {
+    for (const { placements, minScore } of retrySteps(image.width, image.height)) {
       const found: DetectedFace[] = [];
-      for (const placement of step) {
+      for (const placement of placements) {
         const canvas = renderPlacement(image, placement);
         for (const face of await this.#retry.detect(canvas)) {
+          if (face.score < minScore) continue;
           const mapped = faceToImage(placement, face);
           if (mapped) found.push(mapped);
         }

@@ -111,10 +111,10 @@ export function detectPhotoFaces(detector, bitmap) {
   const { width, height } = bitmap;
   const faces = toDetections(detector.detect(bitmap), width, height);
   if (faces.length > 0) return faces;
-  for (const step of retrySteps(width, height)) {
+  for (const { placements, minScore } of retrySteps(width, height)) {
     /** @type {Detection[]} */
     const found = [];
-    for (const placement of step) {
+    for (const placement of placements) {
       const canvas = new OffscreenCanvas(placement.side, placement.side);
       const ctx = /** @type {OffscreenCanvasRenderingContext2D} */ (canvas.getContext("2d"));
       ctx.fillStyle = "#000";
@@ -123,6 +123,7 @@ export function detectPhotoFaces(detector, bitmap) {
       ctx.setTransform(...placementMatrix(placement));
       ctx.drawImage(bitmap, 0, 0);
       for (const face of inPixels(detector.detect(canvas), placement.side, placement.side)) {
+        if (face.score < minScore) continue;
         const mapped = faceToImage(placement, face);
         if (mapped) found.push(mapped);
       }

@@ -35,17 +35,16 @@ const place = (width: number, height: number, deg: number): Placement => ({
 
 Deno.test("retry steps: the padded canvas first, then both turns; the photo fits with a margin", async () => {
   const steps = retrySteps(350, 350);
-  assertEquals(steps.map((s) => s.map((p) => Math.round((p.angle * 180) / Math.PI))), [[0], [
-    30,
-    -30,
-  ]]);
-  const [upright] = steps[0];
+  const angles = steps.map((s) => s.placements.map((p) => Math.round((p.angle * 180) / Math.PI)));
+  assertEquals(angles, [[0], [30, -30]]);
+  assertEquals(steps.map((s) => s.minScore), [0.6, 0.65]);
+  const [upright] = steps[0].placements;
   assertAlmostEquals(upright.scale * 350, RETRY_CANVAS_SIDE / RETRY_PAD, 1e-9);
   // A 48x48 face is upscaled, a 4000-px photo scaled down: the canvas is always 256 px.
-  assertAlmostEquals(retrySteps(48, 40)[0][0].scale, 256 / 1.5 / 48, 1e-9);
-  assertOk(retrySteps(4000, 3000)[0][0].scale < 0.05);
+  assertAlmostEquals(retrySteps(48, 40)[0].placements[0].scale, 256 / 1.5 / 48, 1e-9);
+  assertOk(retrySteps(4000, 3000)[0].placements[0].scale < 0.05);
   // Every corner of a turned photo stays on the canvas.
-  for (const p of steps[1]) {
+  for (const p of steps[1].placements) {
     for (const [x, y] of [[0, 0], [350, 0], [0, 350], [350, 350]]) {
       const c = toCanvas(p, x, y);
       assertOk(c.x >= 0 && c.x <= p.side && c.y >= 0 && c.y <= p.side, `corner ${x},${y}`);
