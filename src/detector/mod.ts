@@ -11,6 +11,7 @@ import { useWasmBackend } from "../engine/backend.ts";
 import { loadBlazeFaceGraph } from "./tfjs/load.ts";
 import { TfjsFaceDetector } from "./tfjs/detector.ts";
 import { DEFAULT_TILING, type TilingOptions } from "./tfjs/windows.ts";
+import { RetryingFaceDetector } from "./retry.ts";
 
 /** Options for {@link createFaceDetector}. */
 export interface FaceDetectorOptions {
@@ -24,6 +25,12 @@ export interface FaceDetectorOptions {
   modelUrl?: URL;
   /** Skip selecting the wasm backend (tests or callers that picked a backend themselves). */
   keepBackend?: boolean;
+  /**
+   * When a pass finds no face, look again at the photo drawn with a margin, upright and turned
+   * ±30°, with the short-range model (default true; see `./retry.ts`). Tight crops and small faces
+   * need it.
+   */
+  retry?: boolean;
 }
 
 /** Loads the BlazeFace weights from `static/models/` and returns a ready detector. */
@@ -35,5 +42,20 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
   }
   if (!options.keepBackend) await useWasmBackend();
   const graph = await loadBlazeFaceGraph(config, options.modelUrl);
-  return new TfjsFaceDetector(graph, config, minScore, { ...DEFAULT_TILING, ...options.tiling });
+  const first = new TfjsFaceDetector(graph, config, minScore, {
+    ...DEFAULT_TILING,
+    ...options.tiling,
+  });
+  if (options.retry === false) return first;
+  // The retry canvases are small (256 px): the short-range model, at the page's threshold (each
+  // retry step then asks for a higher score, see static/js/retry_canvas.js).
+  const retryGraph = await loadBlazeFaceGraph(SHORT_RANGE).catch((error) => {
+    first.dispose();
+    throw error;
+  });
+  const retry = new TfjsFaceDetector(retryGraph, SHORT_RANGE, SHORT_RANGE.minScore, {
+    ...DEFAULT_TILING,
+    tileFraction: 0,
+  });
+  return new RetryingFaceDetector(first, retry);
 }

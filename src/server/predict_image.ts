@@ -7,6 +7,7 @@
 import { assertCompleteJpeg } from "./jpeg_complete.ts";
 import { decodeImage, type RgbaImage } from "../image/decode.ts";
 import { cropFaceGray48, FER_SIZE } from "../image/crop.ts";
+import { cropAlignedFaceGray48 } from "../image/align.ts";
 import { toGrayscale } from "../image/gray.ts";
 import { resizeArea } from "../image/resize.ts";
 import type { FaceBox, FaceDetector } from "../detector/types.ts";
@@ -32,6 +33,8 @@ export interface PredictOptions {
   contentType?: string;
   /** Test-time views per face (default `none`). */
   tta?: ClassifyTta;
+  /** Turn each crop so the eyes are level (default true; `false` crops upright, as before). */
+  align?: boolean;
 }
 
 /** One face found and classified. */
@@ -112,8 +115,11 @@ export async function predictImage(
     boxes = [{ box: { x: 0, y: 0, width: image.width, height: image.height }, score: 1 }];
     crops = [wholeImageGray48(image)];
   } else {
-    boxes = await models.detector.detect(image);
-    crops = boxes.map((face) => cropFaceGray48(image, face.box));
+    const faces = await models.detector.detect(image);
+    boxes = faces;
+    crops = faces.map((face) =>
+      options.align === false ? cropFaceGray48(image, face.box) : cropAlignedFaceGray48(image, face)
+    );
   }
   const t2 = performance.now();
   const scores = await models.classifier.classify(crops, { tta });

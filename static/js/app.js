@@ -10,6 +10,7 @@
 import { startCamera, stopCamera } from "./camera.js";
 import { BrowserClassifier, ClassifyError, classifyOnServer, withTta } from "./classifiers.js";
 import { createFaceDetector, toDetections } from "./detector.js";
+import { cropAlignedFacesFromContext } from "./face_align.js";
 import { cropFacesFromContext } from "./face_crop.js";
 import { displayName } from "./labels.js";
 import { drawFaces, faceLabel, renderScoreBars } from "./overlay.js";
@@ -45,6 +46,8 @@ const state = {
   /** @type {"server" | "browser"} */ mode: "server",
   /** Also score each face's mirror image and average (`?tta=flip`): more accurate, 2x the work. */
   /** @type {"none" | "flip"} */ tta: "none",
+  /** Level the eyes in each crop, as the server does (`?align=off` crops upright, to compare). */
+  align: new URLSearchParams(location.search).get("align") !== "off",
   /** @type {BrowserClassifier | undefined} */ browserClassifier: undefined,
   /** @type {any} */ detector: undefined,
   /** @type {any} */ photoDetector: undefined,
@@ -82,16 +85,18 @@ function classify(/** @type {Uint8Array[]} */ faces) {
 }
 
 /**
- * Crops the given boxes from the current video frame.
- * @param {import("./face_crop.js").Box[]} boxes
+ * Crops the given faces from the current video frame.
+ * @param {import("./detector.js").Detection[]} faces
  */
-function cropFromVideo(boxes) {
+function cropFromVideo(faces) {
   const { videoWidth: w, videoHeight: h } = video;
   if (frameCanvas.width !== w || frameCanvas.height !== h) {
     [frameCanvas.width, frameCanvas.height] = [w, h];
   }
   frameCtx.drawImage(video, 0, 0, w, h);
-  return cropFacesFromContext(frameCtx, boxes, w, h);
+  return state.align
+    ? cropAlignedFacesFromContext(frameCtx, faces, w, h)
+    : cropFacesFromContext(frameCtx, faces.map((f) => f.box), w, h);
 }
 
 /**
@@ -102,8 +107,9 @@ function cropFromVideo(boxes) {
 function maybeClassify(detections, now) {
   if (state.inFlight || detections.length === 0) return;
   if (now - state.lastSentAt < CLASSIFY_INTERVAL_MS || now < state.retryAt) return;
-  const boxes = detections.slice(0, MAX_FACES).map((d) => d.box);
-  const faces = cropFromVideo(boxes);
+  const sent = detections.slice(0, MAX_FACES);
+  const boxes = sent.map((d) => d.box);
+  const faces = cropFromVideo(sent);
   state.inFlight = true;
   state.lastSentAt = now;
   const sentMode = state.mode;
@@ -290,6 +296,7 @@ async function analysePhoto(/** @type {File} */ file) {
         bitmap,
         state.photoDetector,
         (crops) => local.classify(crops, { tta: state.tta }),
+        { align: state.align },
       )
       : await predictOnServer(file, withTta("/api/predict", state.tta));
     const ms = Math.round(performance.now() - t0);

@@ -7,7 +7,8 @@
  * @module
  */
 import { ClassifyError, scoresToArray } from "./classifiers.js";
-import { toDetections } from "./detector.js";
+import { detectPhotoFaces } from "./detector.js";
+import { cropAlignedFacesFromContext } from "./face_align.js";
 import { cropFacesFromContext } from "./face_crop.js";
 import { EMOTIONS } from "./labels.js";
 import { drawFaces } from "./overlay.js";
@@ -94,22 +95,27 @@ export async function drawPhoto(file, canvas) {
 }
 
 /**
- * Photo analysis without the server: the page's own detector (IMAGE mode) and classifier.
+ * Photo analysis without the server: the page's own detector (IMAGE mode, with the server's retry
+ * on padded and turned canvases) and classifier, on crops aligned as the server aligns them.
  * @param {ImageBitmap} bitmap the decoded photo
- * @param {{ detect(image: ImageBitmap): any }} detector a tasks-vision FaceDetector in IMAGE mode
+ * @param {{ detect(image: any): any }} detector a tasks-vision FaceDetector in IMAGE mode
  * @param {(faces: Uint8Array[]) => Promise<number[][]>} classify
+ * @param {{ align?: boolean }} [options] `align: false` crops upright (the server's `align` off)
  * @returns {Promise<PhotoFace[]>}
  */
-export async function predictInBrowser(bitmap, detector, classify) {
+export async function predictInBrowser(bitmap, detector, classify, { align = true } = {}) {
   const { width, height } = bitmap;
-  const detections = toDetections(detector.detect(bitmap), width, height);
+  const detections = detectPhotoFaces(detector, bitmap);
   const canvas = new OffscreenCanvas(width, height);
   const ctx = /** @type {OffscreenCanvasRenderingContext2D} */ (
     canvas.getContext("2d", { willReadFrequently: true })
   );
   ctx.drawImage(bitmap, 0, 0);
   const boxes = detections.map((d) => d.box);
-  const scores = await classify(cropFacesFromContext(ctx, boxes, width, height));
+  const crops = align
+    ? cropAlignedFacesFromContext(ctx, detections, width, height)
+    : cropFacesFromContext(ctx, boxes, width, height);
+  const scores = await classify(crops);
   return boxes.map((box, i) => {
     const { index, value } = argmax(scores[i]);
     return { box, scores: scores[i], emotion: EMOTIONS[index], confidence: value };

@@ -1,11 +1,17 @@
 /**
- * The camera page's pure modules, run in Deno: its crop matches the server's byte for byte, labels
+ * The camera page's pure modules, run in Deno: its crop (upright and aligned) matches the server's
+ * byte for byte, labels
  * match `src/labels.ts`, smoothing follows faces and damps flicker, response parsing rejects bad
  * answers, and the fake-camera clip has the y4m layout Chromium expects.
  *
  * @module
  */
 import { cropFaceGray48 as serverCrop } from "../../src/image/crop.ts";
+import { cropAlignedFaceGray48 as serverAlignedCrop } from "../../src/image/align.ts";
+import { predictImage } from "../../src/server/predict_image.ts";
+import type { DetectedFace } from "../../src/detector/types.ts";
+import { encodeGrayPng } from "../../src/data/png.ts";
+import { alignedReadRect, cropAlignedFacesFromContext } from "../../static/js/face_align.js";
 import { FER_EMOTIONS } from "../../src/labels.ts";
 import { cropFaceGray48, cropReadRect, ferCropWindow } from "../../static/js/face_crop.js";
 import { EMOTIONS } from "../../static/js/labels.js";
@@ -70,6 +76,84 @@ Deno.test("page crop of only the read rectangle equals the crop of the whole fra
     { ...box, x: box.x - rect.x, y: box.y - rect.y },
   );
   assertEquals(partial, cropFaceGray48(image, box));
+});
+
+/** A 2D-context stand-in over `image` that hands out pixel rectangles and counts what it reads. */
+function fakeContext(image: { width: number; height: number; data: Uint8ClampedArray }) {
+  const reads: { x: number; y: number; width: number; height: number }[] = [];
+  return {
+    reads,
+    getImageData(x: number, y: number, width: number, height: number) {
+      reads.push({ x, y, width, height });
+      const data = new Uint8ClampedArray(width * height * 4);
+      for (let row = 0; row < height; row++) {
+        const start = ((y + row) * image.width + x) * 4;
+        data.set(image.data.subarray(start, start + width * 4), row * width * 4);
+      }
+      return { width, height, data };
+    },
+  };
+}
+
+/** Faces with turned, level and missing eyes, inside the image and across its edges. */
+const ALIGN_FACES = [
+  { box: { x: 40, y: 30, width: 60, height: 70 }, keypoints: [{ x: 55, y: 50 }, { x: 85, y: 62 }] },
+  {
+    box: { x: 0.5, y: 2.25, width: 33.3, height: 30 },
+    keypoints: [{ x: 8, y: 12 }, { x: 24, y: 3 }],
+  },
+  {
+    box: { x: 120, y: 90, width: 50, height: 50 },
+    keypoints: [{ x: 130, y: 100 }, { x: 150, y: 100 }],
+  },
+  { box: { x: 70, y: 10, width: 6, height: 6 }, keypoints: [{ x: 71, y: 11 }, { x: 75, y: 15 }] },
+  { box: { x: 100, y: 20, width: 40, height: 40 }, keypoints: [] },
+  {
+    box: { x: -10, y: 60, width: 70, height: 70 },
+    keypoints: [{ x: 10, y: 70 }, { x: 10, y: 110 }],
+  },
+];
+
+Deno.test("page aligned crop, from only the pixels it reads, gives the server's bytes exactly", () => {
+  const image = testImage(160, 120);
+  const ctx = fakeContext(image);
+  const mine = cropAlignedFacesFromContext(ctx, ALIGN_FACES, image.width, image.height);
+  ALIGN_FACES.forEach((face, i) => {
+    assertEquals(mine[i], serverAlignedCrop(image, face), `face ${i}: ${JSON.stringify(face)}`);
+    assertEquals(ctx.reads[i], alignedReadRect(face, image.width, image.height));
+    assertOk(ctx.reads[i].width * ctx.reads[i].height < image.width * image.height);
+  });
+});
+
+Deno.test("/api/predict's crops are the page's aligned crops (align off: the upright ones)", async () => {
+  // A PNG the server decodes to the same pixels the page reads (gray, so RGB = luma).
+  const gray = new Uint8Array(160 * 120);
+  for (let i = 0; i < gray.length; i++) gray[i] = ((i % 160) * 7 + Math.floor(i / 160) * 3) % 256;
+  const png = encodeGrayPng(gray, 160, 120);
+  const data = new Uint8ClampedArray(gray.length * 4);
+  gray.forEach((v, i) => data.set([v, v, v, 255], i * 4));
+  const image = { width: 160, height: 120, data };
+  const faces: DetectedFace[] = ALIGN_FACES.slice(0, 3).map((f) => ({ ...f, score: 0.9 }));
+  const seen: Uint8Array[][] = [];
+  const models = {
+    detector: { detect: () => Promise.resolve(faces) },
+    classifier: {
+      labels: EMOTIONS,
+      faceBytes: 2304,
+      classify(crops: readonly Uint8Array[]) {
+        seen.push([...crops]);
+        return Promise.resolve(crops.map(() => ({
+          emotion: "happy",
+          confidence: 1,
+          scores: Object.fromEntries(EMOTIONS.map((e) => [e, e === "happy" ? 1 : 0])),
+        })));
+      },
+    },
+  };
+  await predictImage(png, models);
+  assertEquals(seen[0], cropAlignedFacesFromContext(fakeContext(image), faces, 160, 120));
+  await predictImage(png, models, { align: false });
+  assertEquals(seen[1], faces.map((f) => cropFaceGray48(image, f.box)));
 });
 
 Deno.test("page crop rejects empty boxes and mis-sized pixel buffers", async () => {
