@@ -64,8 +64,8 @@ export async function parseLabelsCsv(
       }
       continue;
     }
-    if (record.unterminatedQuote) {
-      bad.push({ line, reason: "unterminated quote" });
+    if (record.problem) {
+      bad.push({ line, reason: record.problem.reason });
       continue;
     }
     if (fields.length !== 2) {
