@@ -1,7 +1,7 @@
 import { assertEquals, assertOk } from "../assert.ts";
-import { assertCompleteJpeg } from "../../src/server/jpeg_complete.ts";
+import { assertCompleteJpeg } from "../../src/image/jpeg_complete.ts";
 import { ImageInputError } from "../../src/image/errors.ts";
-import { fixture, patternPng } from "./helpers.ts";
+import { fixture, patternPng } from "../server/helpers.ts";
 
 function refusal(bytes: Uint8Array): ImageInputError | undefined {
   try {
