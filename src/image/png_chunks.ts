@@ -114,7 +114,7 @@ export function readPngChunks(bytes: Uint8Array): PngInfo {
   while (true) {
     if (at + 8 > bytes.length) {
       if (data.length > 0) break; // a missing IEND is tolerated, as browsers do
-      throw new PngError("the PNG ends before its image data");
+      throw new PngError("the PNG is truncated before its image data");
     }
     const length = view.getUint32(at);
     const type = text(bytes.subarray(at + 4, at + 8));
