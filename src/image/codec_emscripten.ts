@@ -81,7 +81,6 @@ async function createInstance(
       };
     },
     heapBytes: () => module.HEAPU8.byteLength,
-    spent: () => false,
     lastOutput: () => [...output],
   };
 }
