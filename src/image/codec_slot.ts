@@ -120,8 +120,13 @@ export class CodecSlot {
    */
   async decode(bytes: Uint8Array): Promise<DecodedPixels> {
     this.#cancelIdleRelease();
-    const pending = this.#current ??= this.#instantiate();
-    const instance = await pending;
+    let pending: Promise<CodecInstance>;
+    let instance: CodecInstance;
+    do {
+      pending = this.#current ??= this.#instantiate();
+      instance = await pending;
+      // A decode that was waiting with this one may have failed and dropped the instance.
+    } while (this.#current !== pending);
     let failed = true;
     try {
       const pixels = instance.decode(bytes);

@@ -6,7 +6,7 @@
  * @module
  */
 import { ImageInputError } from "./errors.ts";
-import { assertCompleteJpeg } from "./jpeg_complete.ts";
+import { assertCompleteJpeg, maxJpegScans } from "./jpeg_complete.ts";
 import { jpegFrameProblem, readJpegFrame } from "./jpeg_frame.ts";
 import type { ImageHeader } from "./sniff.ts";
 
@@ -72,5 +72,5 @@ export function checkImageHeader(
   const frame = readJpegFrame(bytes);
   const problem = frame && jpegFrameProblem(frame);
   if (problem) throw new ImageInputError(422, "undecodable_image", problem);
-  assertCompleteJpeg(bytes);
+  assertCompleteJpeg(bytes, maxJpegScans(width * height));
 }

@@ -77,6 +77,19 @@ export function headersOnly(jpeg: Uint8Array): Uint8Array {
   return Uint8Array.from([...jpeg.subarray(0, sos.offset), 0xff, 0xd9]);
 }
 
+/** `jpeg` with its first scan (header and data) repeated `times` more times after itself. */
+export function repeatFirstScan(jpeg: Uint8Array, times: number): Uint8Array {
+  const sos = segment(jpeg, SOS);
+  let end = sos.end; // the scan's data runs to the next marker that is not RSTn or a stuffed 00
+  while (!(jpeg[end] === 0xff && jpeg[end + 1] !== 0 && (jpeg[end + 1] & 0xf8) !== 0xd0)) end++;
+  const scan = jpeg.subarray(sos.offset, end);
+  const out = new Uint8Array(jpeg.length + scan.length * times);
+  out.set(jpeg.subarray(0, end));
+  for (let i = 0; i < times; i++) out.set(scan, end + i * scan.length);
+  out.set(jpeg.subarray(end), end + times * scan.length);
+  return out;
+}
+
 /** `jpeg` cut at `fraction` of its length inside the scan data, with `FFD9` appended. */
 export function cutWithEnd(jpeg: Uint8Array, fraction: number): Uint8Array {
   const at = Math.floor(jpeg.length * fraction);

@@ -164,3 +164,15 @@ Deno.test("CodecSlot replaces an instance after a failure, and a grown one once 
   assertEquals(slot.stats, { created: 4, failed: 1, recycled: 1 });
   await new Promise((resolve) => setTimeout(resolve, 120)); // the last one's timer, for the sanitizer
 });
+
+Deno.test("CodecSlot: a decode queued behind a failing one gets a fresh instance", async () => {
+  const log: string[] = [];
+  const slot = new CodecSlot("fake", () => Promise.resolve(fakeInstance({ bytes: 0 }, log)));
+  // Both wait for the first instance; the first to run fails and poisons it.
+  const [failed, decoded] = await Promise.allSettled([
+    slot.decode(new Uint8Array([0])),
+    slot.decode(new Uint8Array([1])),
+  ]);
+  assertEquals([failed.status, decoded.status], ["rejected", "fulfilled"]);
+  assertEquals(log, ["created 0", "created 1", "decoded by 1"]);
+});

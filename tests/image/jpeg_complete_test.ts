@@ -1,5 +1,5 @@
 import { assertEquals, assertOk } from "../assert.ts";
-import { assertCompleteJpeg } from "../../src/image/jpeg_complete.ts";
+import { assertCompleteJpeg, maxJpegScans } from "../../src/image/jpeg_complete.ts";
 import { ImageInputError } from "../../src/image/errors.ts";
 import { fixture, patternPng } from "../server/helpers.ts";
 import { decodeImage } from "../../src/image/decode.ts";
@@ -10,6 +10,7 @@ import {
   cutWithEnd,
   faceJpeg,
   headersOnly,
+  repeatFirstScan,
   scanWithoutData,
   withExifOrientation,
 } from "./bad_images.ts";
@@ -88,6 +89,27 @@ Deno.test("fill bytes before markers are skipped alike by size, orientation and 
   assertEquals(refusal(filled), undefined);
   const image = await decodeImage(filled);
   assertEquals([image.width, image.height], [480, 640]); // rotated as the EXIF tag says
+});
+
+Deno.test("scans are bounded by scans x pixels, and refused before decoding", async () => {
+  assertEquals([maxJpegScans(4096 * 4096), maxJpegScans(1920 * 1280), maxJpegScans(640 * 480)], [
+    24,
+    163,
+    500,
+  ]);
+  const face = await faceJpeg();
+  assertEquals(refusal(repeatFirstScan(face, 20)), undefined);
+  const error = await decodeImage(repeatFirstScan(face, 500)).then(() => undefined, (e) => e);
+  assertEquals(error?.status, 422);
+  assertOk(/more than 500 scans/.test(error.message), error.message);
+  const tight = (() => {
+    try {
+      assertCompleteJpeg(repeatFirstScan(face, 30), 24);
+    } catch (e) {
+      return e as Error;
+    }
+  })();
+  assertOk(/more than 24 scans/.test(tight?.message ?? ""), tight?.message);
 });
 
 Deno.test("the segment walker says where and why it stopped", () => {
