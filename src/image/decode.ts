@@ -44,7 +44,14 @@ export interface DecodeImageOptions {
 
 const SUPPORTED_TYPES = new Set(["image/jpeg", "image/jpg", "image/png", "image/webp"]);
 
-// One slot per wasm codec: an instance that failed or grew big is replaced before the next decode.
+/** libjpeg warnings that mean image data is missing: the decoder filled the rest with gray. */
+const MISSING_DATA_WARNINGS = [/premature end of jpeg file/i, /premature end of data segment/i];
+
+/** The display name of a format, for messages. */
+const FORMAT_NAMES: Record<ImageFormat, string> = { jpeg: "JPEG", png: "PNG", webp: "WebP" };
+
+// One slot per wasm codec: an instance that failed is replaced before the next decode, and one
+// whose heap grew big is dropped once idle.
 // PNG is decoded in TypeScript (png_decode.ts), so it has no instance to poison.
 const codecs: Record<"jpeg" | "webp", CodecSlot> = {
   jpeg: new CodecSlot("jpeg", createJpegInstance),
@@ -108,12 +115,6 @@ function checkContentType(contentType: string | undefined): void {
     );
   }
 }
-
-/** libjpeg warnings that mean image data is missing: the decoder filled the rest with gray. */
-const MISSING_DATA_WARNINGS = [/premature end of jpeg file/i, /premature end of data segment/i];
-
-/** The display name of a format, for messages. */
-const FORMAT_NAMES: Record<ImageFormat, string> = { jpeg: "JPEG", png: "PNG", webp: "WebP" };
 
 /**
  * Decodes an image to RGBA. The codec's own error text ("Program terminated with exit(1)",
