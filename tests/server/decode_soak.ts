@@ -89,19 +89,20 @@ try {
   const expected = new Map<string, string>();
   const validRounds = async (): Promise<number> => {
     const readings: number[] = [];
+    let same = 0;
     for (let round = 0; round < 3; round++) {
       for (const [name, bytes] of valid) {
         const [status, body] = await predict(server.base, bytes);
         if (!expected.has(name)) expected.set(name, body);
-        if (status !== 200 || body !== expected.get(name)) {
-          ok = false;
-          console.log(`${name}: ${status}, CHANGED: ${body}`);
-        }
+        if (status === 200 && body === expected.get(name)) same++;
+        else console.log(`${name}: ${status}, CHANGED: ${body}`);
       }
       readings.push(await rssMb(server.pid));
     }
+    if (same < 3 * valid.length) ok = false;
     console.log(
-      `valid images x3: 200 and the same answers; RSS ${readings.map(Math.round).join(", ")} MB`,
+      `valid images x3: ${same} of ${3 * valid.length} answered 200 as at first; ` +
+        `RSS ${readings.map(Math.round).join(", ")} MB`,
     );
     return Math.max(...readings);
   };
