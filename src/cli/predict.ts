@@ -1,7 +1,8 @@
 /**
  * `deno task predict --image PATH [--image PATH ...] [--json] [--no-detect] [--tta flip] [--model DIR]`: the
  * server's prediction pipeline in-process (wasm backend, same detector, crop and classifier), printing
- * each face's emotion, confidence and time.
+ * each face's emotion, confidence and time. An image that cannot be used is reported on stderr and
+ * the rest are still analysed; the exit code is 1 if any image failed.
  *
  * @module
  */
@@ -24,7 +25,10 @@ const USAGE =
   --no-detect    the image is one pre-cropped face: classify it whole
   --tta MODE     none (default) or flip: average each face with its mirror image (more accurate,
                  twice the classify time)
-  --model DIR    exported model folder (default models/default)`;
+  --model DIR    exported model folder (default models/default)
+
+An image that cannot be used is reported on stderr and the others are still analysed; the exit
+code is then 1.`;
 
 /** One image's result as the text lines the CLI prints. */
 export function formatResult(path: string, result: PredictResult): string[] {
@@ -115,8 +119,9 @@ async function main(args: string[]): Promise<number> {
         if (values.json) console.log(JSON.stringify({ file: path, ...result }));
         else console.log(formatResult(path, result).join("\n"));
       } catch (error) {
-        if (!(error instanceof ImageInputError)) throw error;
-        console.error(`${path}: ${error.message}`);
+        // One bad image is reported and counted; the others are still analysed.
+        if (error instanceof ImageInputError) console.error(`${path}: ${error.message}`);
+        else console.error(`${path}: failed:`, error);
         failures++;
       }
     }

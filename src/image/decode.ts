@@ -1,15 +1,21 @@
 /**
  * Decodes JPEG, PNG and WebP bytes to RGBA pixels with the WebAssembly codecs of `@jsquash/*` (no
- * native addons, so it runs on Deno Deploy). The header is checked first: unsupported formats and
- * images over the pixel limit are refused before any decoding work.
+ * native addons, so it runs on Deno Deploy). The header is checked first: unsupported formats,
+ * images over the pixel limit or too thin, and incomplete JPEGs are refused before any decoding
+ * work. Each codec runs in a {@link CodecSlot}, so a failed decode never poisons the next one.
  *
  * @module
  */
 import { ImageInputError } from "./errors.ts";
-import { type ImageFormat, sniffImageHeader } from "./sniff.ts";
+import { type ImageFormat, type ImageHeader, sniffImageHeader } from "./sniff.ts";
 import { applyOrientation, readJpegOrientation } from "./orientation.ts";
+import { checkImageHeader, DEFAULT_MAX_ASPECT_RATIO, DEFAULT_MAX_PIXELS } from "./limits.ts";
+import { CodecError, CodecSlot, type CodecSlotStats, type DecodedPixels } from "./codec_slot.ts";
+import { decodePng, PngError } from "./png_decode.ts";
+import { createJpegInstance, createWebpInstance } from "./codec_emscripten.ts";
 
 export { ImageInputError } from "./errors.ts";
+export { DEFAULT_MAX_ASPECT_RATIO, DEFAULT_MAX_PIXELS } from "./limits.ts";
 
 /** Decoded pixels, row-major RGBA, 4 bytes a pixel. */
 export interface RgbaImage {
@@ -27,26 +33,76 @@ export interface DecodeImageOptions {
    * WebP is refused with 415; otherwise the bytes' signature decides the format, as browsers do.
    */
   contentType?: string;
+  /**
+   * Largest longer-to-shorter side ratio; thinner images get a 422 `extreme_aspect_ratio`.
+   * Defaults to {@link DEFAULT_MAX_ASPECT_RATIO}.
+   */
+  maxAspectRatio?: number;
   /** Rotate/flip JPEGs as their EXIF orientation says, as browsers do (default true). */
   applyExifOrientation?: boolean;
 }
 
-/** Default pixel limit: 4096 × 4096 (64 MiB of RGBA). */
-export const DEFAULT_MAX_PIXELS = 4096 * 4096;
-
 const SUPPORTED_TYPES = new Set(["image/jpeg", "image/jpg", "image/png", "image/webp"]);
 
-type Decoder = (buffer: ArrayBuffer) => Promise<ImageData>;
+/** libjpeg warnings that mean image data is missing: the decoder filled the rest with gray. */
+const MISSING_DATA_WARNINGS = [/premature end of jpeg file/i, /premature end of data segment/i];
 
-// Codecs are imported on first use so that a process only loads the wasm it needs.
-const decoders: Record<ImageFormat, () => Promise<Decoder>> = {
-  jpeg: async () => (await import("@jsquash/jpeg/decode.js")).default,
-  png: async () => {
-    const { decode } = await import("@jsquash/png/decode.js");
-    return (buffer) => decode(buffer);
-  },
-  webp: async () => (await import("@jsquash/webp/decode.js")).default,
+/** The display name of a format, for messages. */
+const FORMAT_NAMES: Record<ImageFormat, string> = { jpeg: "JPEG", png: "PNG", webp: "WebP" };
+
+// One slot per wasm codec: an instance that failed is replaced before the next decode, and one
+// whose heap grew big is dropped once idle.
+// PNG is decoded in TypeScript (png_decode.ts), so it has no instance to poison.
+const codecs: Record<"jpeg" | "webp", CodecSlot> = {
+  jpeg: new CodecSlot("jpeg", createJpegInstance),
+  webp: new CodecSlot("webp", createWebpInstance),
 };
+
+/** The wasm codecs' instance counters (created, failed, recycled), for health reports and tests. */
+export function codecStats(): Record<"jpeg" | "webp", CodecSlotStats> {
+  return { jpeg: codecs.jpeg.stats, webp: codecs.webp.stats };
+}
+
+/** Decodes a PNG; a failure is the PNG's fault and says so in plain words. */
+async function decodePngImage(bytes: Uint8Array, header: ImageHeader): Promise<DecodedPixels> {
+  try {
+    return { ...(await decodePng(bytes)), warnings: [] };
+  } catch (error) {
+    if (error instanceof PngError) {
+      throw new ImageInputError(422, "undecodable_image", error.message, { cause: error });
+    }
+    // Not a rule of the format: a defect here. Log it in full, but still refuse just this image.
+    console.error(
+      `decode: the PNG decoder failed on a ${header.width}x${header.height} image:`,
+      error,
+    );
+    throw new ImageInputError(422, "undecodable_image", "the PNG image could not be decoded", {
+      cause: error,
+    });
+  }
+}
+
+/** Decodes with a wasm codec; its own words for a failure go to the log, not to the client. */
+async function decodeWithCodec(bytes: Uint8Array, header: ImageHeader): Promise<DecodedPixels> {
+  const format = header.format as "jpeg" | "webp";
+  try {
+    return await codecs[format].decode(bytes);
+  } catch (error) {
+    if (!(error instanceof CodecError)) throw error;
+    const printed = error.output.length > 0 ? `; it printed: ${error.output.join(" | ")}` : "";
+    console.warn(
+      `decode: the ${format} codec failed on a ${header.width}x${header.height} image ` +
+        `(${bytes.length} bytes): ${error.message}${printed}; its instance was replaced`,
+    );
+    throw new ImageInputError(
+      422,
+      "undecodable_image",
+      `the ${FORMAT_NAMES[format]} image could not be decoded: its data is corrupt or uses an ` +
+        "unsupported feature",
+      { cause: error },
+    );
+  }
+}
 
 function checkContentType(contentType: string | undefined): void {
   if (!contentType) return;
@@ -61,10 +117,11 @@ function checkContentType(contentType: string | undefined): void {
 }
 
 /**
- * Decodes an image to RGBA.
+ * Decodes an image to RGBA. The codec's own error text ("Program terminated with exit(1)",
+ * "unreachable", ...) is logged once with `console.warn`, never put in the thrown message.
  *
- * @throws {ImageInputError} 400 empty, 413 over `maxPixels`, 415 unsupported format, 422 zero-sized or
- * corrupt image.
+ * @throws {ImageInputError} 400 empty, 413 over `maxPixels`, 415 unsupported format, 422 zero-sized,
+ * too thin, incomplete, unsupported or corrupt image.
  */
 export async function decodeImage(
   bytes: Uint8Array,
@@ -72,53 +129,32 @@ export async function decodeImage(
 ): Promise<RgbaImage> {
   checkContentType(options.contentType);
   const header = sniffImageHeader(bytes);
-  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  if (header.width <= 0 || header.height <= 0) {
-    throw new ImageInputError(
-      422,
-      "invalid_dimensions",
-      `the ${header.format} header gives an empty size ${header.width}x${header.height}`,
-    );
-  }
-  if (header.width * header.height > maxPixels) {
-    throw new ImageInputError(
-      413,
-      "image_too_large",
-      `the image is ${header.width}x${header.height} (${header.width * header.height} pixels); ` +
-        `the limit is ${maxPixels} pixels`,
-    );
-  }
-  const decode = await decoders[header.format]();
-  // The codecs want a standalone ArrayBuffer; copy so a view into a larger buffer is safe.
-  const buffer = bytes.slice().buffer;
-  let decoded;
-  try {
-    decoded = await decode(buffer);
-  } catch (error) {
+  checkImageHeader(bytes, header, {
+    maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
+    maxAspectRatio: options.maxAspectRatio ?? DEFAULT_MAX_ASPECT_RATIO,
+  });
+  const name = FORMAT_NAMES[header.format];
+  const decoded = header.format === "png"
+    ? await decodePngImage(bytes, header)
+    : await decodeWithCodec(bytes, header);
+  if (decoded.warnings.some((line) => MISSING_DATA_WARNINGS.some((re) => re.test(line)))) {
+    console.warn(`decode: refused a ${header.format} with missing data: ${decoded.warnings[0]}`);
     throw new ImageInputError(
       422,
       "undecodable_image",
-      `the ${header.format} image could not be decoded: ${(error as Error).message}`,
-      { cause: error },
+      `the ${name} image is incomplete: part of its image data is missing (${bytes.length} ` +
+        "bytes received; was the upload cut short?)",
     );
   }
-  if (!decoded || decoded.width !== header.width || decoded.height !== header.height) {
+  if (decoded.width !== header.width || decoded.height !== header.height) {
     throw new ImageInputError(
       422,
       "undecodable_image",
-      `the ${header.format} image could not be decoded to its declared ${header.width}x${header.height}`,
+      `the ${name} image decodes to ${decoded.width}x${decoded.height}, not the ` +
+        `${header.width}x${header.height} its header declares`,
     );
   }
-  const image: RgbaImage = {
-    width: decoded.width,
-    height: decoded.height,
-    // The 8-bit codecs return Uint8ClampedArray data; view it without copying.
-    data: new Uint8ClampedArray(
-      decoded.data.buffer as ArrayBuffer,
-      decoded.data.byteOffset,
-      decoded.data.length,
-    ),
-  };
+  const image: RgbaImage = { width: decoded.width, height: decoded.height, data: decoded.data };
   if (header.format !== "jpeg" || options.applyExifOrientation === false) return image;
   return applyOrientation(image, readJpegOrientation(bytes));
 }

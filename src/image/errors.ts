@@ -14,6 +14,7 @@ export type ImageInputCode =
   | "unsupported_format"
   | "image_too_large"
   | "invalid_dimensions"
+  | "extreme_aspect_ratio"
   | "undecodable_image";
 
 /** An image that was refused; `status` is the HTTP status to answer with. */

@@ -5,24 +5,17 @@
  * @module
  */
 import type { RgbaImage } from "./decode.ts";
+import { APP1, readJpegSegments } from "./jpeg_segments.ts";
 
 const ORIENTATION_TAG = 0x0112;
 
 /** The EXIF orientation (1..8) of a JPEG, or 1 when absent or unreadable. */
 export function readJpegOrientation(bytes: Uint8Array): number {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let at = 2;
-  while (at + 4 <= bytes.length && bytes[at] === 0xff) {
-    const marker = bytes[at + 1];
-    if (marker === 0xda || marker === 0xd9) break;
-    const length = view.getUint16(at + 2);
-    if (marker === 0xe1 && at + 10 <= bytes.length) {
-      const id = String.fromCharCode(...bytes.subarray(at + 4, at + 10));
-      if (id === "Exif\0\0") {
-        return tiffOrientation(view, at + 10, Math.min(bytes.length, at + 2 + length));
-      }
-    }
-    at += 2 + length;
+  for (const segment of readJpegSegments(bytes).segments) {
+    if (segment.marker !== APP1 || segment.end - segment.start < 6) continue;
+    const id = String.fromCharCode(...bytes.subarray(segment.start, segment.start + 6));
+    if (id === "Exif\0\0") return tiffOrientation(view, segment.start + 6, segment.end);
   }
   return 1;
 }

@@ -48,7 +48,9 @@ interface AxisWeights {
 
 /**
  * Which source pixels cover each of `outSize` cells of `[start, start+length)`: indices are clamped
- * to `[0, size)`, or {@link OUTSIDE} when `clamp` is false.
+ * to `[0, size)`, or {@link OUTSIDE} when `clamp` is false. The part of a cell before or after the
+ * image is one entry, however long, so that letterboxing a thin image onto a wide window costs
+ * nothing per padded pixel.
  */
 function axisWeights(
   start: number,
@@ -61,25 +63,36 @@ function axisWeights(
   const starts = new Int32Array(outSize + 1);
   const indices: number[] = [];
   const weights: number[] = [];
+  const add = (index: number, overlap: number) => {
+    if (overlap <= 1e-9) return 0;
+    indices.push(index);
+    weights.push(overlap);
+    return overlap;
+  };
   for (let o = 0; o < outSize; o++) {
     starts[o] = indices.length;
     const a = start + o * scale;
     const b = a + scale;
-    let total = 0;
     const first = indices.length;
-    for (let s = Math.floor(a); s < b; s++) {
-      const overlap = Math.min(b, s + 1) - Math.max(a, s);
-      if (overlap <= 1e-9) continue;
-      const inside = s >= 0 && s < size;
-      if (inside) indices.push(s);
-      else indices.push(clamp ? Math.min(size - 1, Math.max(0, s)) : OUTSIDE);
-      weights.push(overlap);
-      total += overlap;
+    let total = 0;
+    if (a < 0) total += add(clamp ? 0 : OUTSIDE, Math.min(b, 0) - a);
+    const insideEnd = Math.min(b, size);
+    for (let s = Math.max(0, Math.floor(a)); s < insideEnd; s++) {
+      total += add(s, Math.min(b, s + 1) - Math.max(a, s));
     }
+    if (b > size) total += add(clamp ? size - 1 : OUTSIDE, b - Math.max(a, size));
     for (let k = first; k < weights.length; k++) weights[k] /= total;
   }
   starts[outSize] = indices.length;
   return { starts, indices: Int32Array.from(indices), weights: Float32Array.from(weights) };
+}
+
+/** Whether every entry of output cell `o` lies outside the image. */
+function allOutside(axis: AxisWeights, o: number): boolean {
+  for (let k = axis.starts[o]; k < axis.starts[o + 1]; k++) {
+    if (axis.indices[k] !== OUTSIDE) return false;
+  }
+  return true;
 }
 
 /**
@@ -115,17 +128,29 @@ export function resizeArea(
   const fill = options.fill ?? 0;
   const xs = axisWeights(rect.x, rect.width, outWidth, width, clamp);
   const ys = axisWeights(rect.y, rect.height, outHeight, height, clamp);
-  const fillRow = new Float32Array(outWidth * channels).fill(fill);
-  // Horizontal pass over the source rows the window touches (each once), then the vertical pass.
-  const rowCache: (Float32Array | undefined)[] = new Array(height);
+  // Output columns that see the image; the others (letterbox padding) are just `fill`.
+  let first = 0;
+  let end = outWidth;
+  if (!clamp) {
+    while (first < end && allOutside(xs, first)) first++;
+    while (end > first && allOutside(xs, end - 1)) end--;
+  }
+  const rowLength = outWidth * channels;
+  const fillRow = new Float32Array(rowLength).fill(fill);
+  // Horizontal pass of one source row. Output rows read their source rows in order, and
+  // neighbouring output rows share at most their border rows, so caching the last row computes
+  // each source row about once while holding one row, not one per source row (a 1x16M image has
+  // 16M rows).
+  const row = new Float32Array(rowLength);
+  let rowIndex = OUTSIDE;
   const rowOf = (sy: number): Float32Array => {
     if (sy === OUTSIDE) return fillRow;
-    let row = rowCache[sy];
-    if (row) return row;
-    row = new Float32Array(outWidth * channels);
+    if (sy === rowIndex) return row;
+    row.fill(fill);
     const base = sy * width * stride;
-    for (let ox = 0; ox < outWidth; ox++) {
+    for (let ox = first; ox < end; ox++) {
       const o = ox * channels;
+      for (let c = 0; c < channels; c++) row[o + c] = 0;
       for (let k = xs.starts[ox]; k < xs.starts[ox + 1]; k++) {
         const w = xs.weights[k];
         const sx = xs.indices[k];
@@ -143,16 +168,20 @@ export function resizeArea(
         }
       }
     }
-    rowCache[sy] = row;
+    rowIndex = sy;
     return row;
   };
   const out = new Float32Array(outWidth * outHeight * channels);
+  const from = first * channels;
+  const to = end * channels;
   for (let oy = 0; oy < outHeight; oy++) {
-    const dst = oy * outWidth * channels;
+    const dst = oy * rowLength;
+    if (from > 0) out.fill(fill, dst, dst + from);
+    if (to < rowLength) out.fill(fill, dst + to, dst + rowLength);
     for (let k = ys.starts[oy]; k < ys.starts[oy + 1]; k++) {
       const w = ys.weights[k];
-      const row = rowOf(ys.indices[k]);
-      for (let i = 0; i < row.length; i++) out[dst + i] += w * row[i];
+      const source = rowOf(ys.indices[k]);
+      for (let i = from; i < to; i++) out[dst + i] += w * source[i];
     }
   }
   return { width: outWidth, height: outHeight, channels, data: out };

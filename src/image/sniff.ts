@@ -5,6 +5,8 @@
  * @module
  */
 import { ImageInputError } from "./errors.ts";
+import { readJpegFrame } from "./jpeg_frame.ts";
+import { isJpeg } from "./jpeg_segments.ts";
 
 /** Image formats the project decodes. */
 export type ImageFormat = "jpeg" | "png" | "webp";
@@ -42,35 +44,10 @@ function sniffPng(bytes: Uint8Array): ImageHeader {
   return { format: "png", width: view.getUint32(16), height: view.getUint32(20) };
 }
 
-/** Start-of-frame markers (baseline, progressive, lossless, arithmetic); not DHT/JPG/DAC. */
-function isStartOfFrame(marker: number): boolean {
-  return marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 &&
-    marker !== 0xcc;
-}
-
 function sniffJpeg(bytes: Uint8Array): ImageHeader {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let at = 2;
-  while (at + 4 <= bytes.length) {
-    if (bytes[at] !== 0xff) throw truncated("jpeg");
-    const marker = bytes[at + 1];
-    if (marker === 0xff) {
-      at += 1; // fill byte
-      continue;
-    }
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
-      at += 2; // markers without a length
-      continue;
-    }
-    if (marker === 0xda || marker === 0xd9) break; // scan data or end before any frame header
-    const length = view.getUint16(at + 2);
-    if (isStartOfFrame(marker)) {
-      if (at + 9 > bytes.length) break;
-      return { format: "jpeg", height: view.getUint16(at + 5), width: view.getUint16(at + 7) };
-    }
-    at += 2 + length;
-  }
-  throw truncated("jpeg");
+  const frame = readJpegFrame(bytes);
+  if (!frame) throw truncated("jpeg");
+  return { format: "jpeg", width: frame.width, height: frame.height };
 }
 
 function sniffWebp(bytes: Uint8Array): ImageHeader {
@@ -109,7 +86,7 @@ function sniffWebp(bytes: Uint8Array): ImageHeader {
 export function sniffImageHeader(bytes: Uint8Array): ImageHeader {
   if (bytes.length === 0) throw new ImageInputError(400, "empty_image", "the image is empty");
   if (startsWith(bytes, PNG_SIGNATURE)) return sniffPng(bytes);
-  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return sniffJpeg(bytes);
+  if (isJpeg(bytes)) return sniffJpeg(bytes);
   if (bytes.length >= 12 && ascii(bytes, 0, 4) === "RIFF" && ascii(bytes, 8, 4) === "WEBP") {
     return sniffWebp(bytes);
   }

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { assertCompleteJpeg } from "./jpeg_complete.ts";
 import { decodeImage, type RgbaImage } from "../image/decode.ts";
 import { cropFaceGray48, FER_SIZE } from "../image/crop.ts";
 import { cropAlignedFaceGray48 } from "../image/align.ts";
@@ -103,7 +102,6 @@ export async function predictImage(
 ): Promise<PredictResult> {
   const t0 = performance.now();
   const tta = options.tta ?? "none";
-  assertCompleteJpeg(bytes);
   const image = await decodeImage(bytes, {
     maxPixels: options.maxPixels,
     contentType: options.contentType,

@@ -9,7 +9,7 @@ import type { HonoRequest } from "hono";
 import { ApiError } from "./errors.ts";
 import { ImageInputError } from "../image/errors.ts";
 import { sniffImageHeader } from "../image/sniff.ts";
-import { assertCompleteJpeg } from "./jpeg_complete.ts";
+import { checkImageHeader, DEFAULT_MAX_ASPECT_RATIO } from "../image/limits.ts";
 
 /** An uploaded image's bytes and its declared media type. */
 export interface ImageUpload {
@@ -99,21 +99,10 @@ export function precheckImage(upload: ImageUpload, maxPixels: number): void {
       `${type} is not supported; send image/jpeg, image/png or image/webp`,
     );
   }
-  const { format, width, height } = sniffImageHeader(upload.bytes);
-  if (width <= 0 || height <= 0) {
-    throw new ImageInputError(
-      422,
-      "invalid_dimensions",
-      `the ${format} header gives an empty size ${width}x${height}`,
-    );
-  }
-  if (width * height > maxPixels) {
-    throw new ImageInputError(
-      413,
-      "image_too_large",
-      `the image is ${width}x${height} (${width * height} pixels); ` +
-        `the limit is ${maxPixels} pixels`,
-    );
-  }
-  assertCompleteJpeg(upload.bytes);
+  // The decoder's own header rules (size, aspect ratio, JPEG kind and completeness), run here so
+  // that a refusal never waits in the queue behind predictions.
+  checkImageHeader(upload.bytes, sniffImageHeader(upload.bytes), {
+    maxPixels,
+    maxAspectRatio: DEFAULT_MAX_ASPECT_RATIO,
+  });
 }

@@ -1,4 +1,4 @@
-import { assertAlmostEquals, assertEquals, assertThrows } from "../assert.ts";
+import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../assert.ts";
 import { resizeArea } from "../../src/image/resize.ts";
 import { toGrayscale } from "../../src/image/gray.ts";
 
@@ -55,4 +55,22 @@ Deno.test("grayscale uses BT.601 luma", () => {
   const g = toGrayscale(image);
   assertAlmostEquals(g[0], 0.299 * 255, 1e-3);
   assertAlmostEquals(g[1], 0.114 * 255, 1e-3);
+});
+
+Deno.test("letterboxing a thin image costs nothing per padded pixel", () => {
+  // The detector's whole-image window of a 1x16777216 strip: 16.7M columns, all but one padding.
+  // Each padded run is one weight, so this takes milliseconds (it iterated 16.7M columns before).
+  const source = gray(1, 4, [40, 80, 120, 160]);
+  const side = 16777216;
+  const started = performance.now();
+  const out = resizeArea(source, { x: (1 - side) / 2, y: 0, width: side, height: 4 }, 4, 2, {
+    fill: 0,
+  });
+  assertOk(performance.now() - started < 200, `${performance.now() - started} ms`);
+  // Half the strip falls in each middle cell (of 4194304 columns); the rest is the fill value.
+  assertEquals([out.data[0], out.data[3], out.data[4], out.data[7]], [0, 0, 0, 0]);
+  assertAlmostEquals(out.data[1], (40 + 80) / 2 * 0.5 / 4194304, 1e-12);
+  assertAlmostEquals(out.data[6], (120 + 160) / 2 * 0.5 / 4194304, 1e-12);
+  const clamped = resizeArea(source, { x: -2, y: 0, width: 5, height: 4 }, 1, 1);
+  assertAlmostEquals(clamped.data[0], 100, 1e-4); // every column repeats the one real column
 });

@@ -1,6 +1,6 @@
 /**
  * 1,000 requests, 8 at a time, with the real face detector and the tiny model: good uploads, bad
- * uploads and classify batches. TensorFlow.js must hold exactly as many tensors afterwards as before,
+ * uploads (codec-killing and incomplete ones too) and classify batches. TensorFlow.js must hold exactly as many tensors afterwards as before,
  * so a long-running server does not grow.
  */
 import * as tf from "@tensorflow/tfjs";
@@ -11,6 +11,12 @@ import { toGrayscale } from "../../src/image/gray.ts";
 import { resizeArea } from "../../src/image/resize.ts";
 import { encodeGrayPng } from "../../src/data/png.ts";
 import { faceBatch, fixture, patternPng, pngClaiming, tinyApp } from "./helpers.ts";
+import {
+  bogusHuffmanJpeg,
+  corruptStripesPng,
+  scanWithoutData,
+  whitePng,
+} from "../image/bad_images.ts";
 
 /** The face fixture at 160x120 gray: small enough for 1,000 requests, still one findable face. */
 async function smallFacePng(): Promise<Uint8Array> {
@@ -28,9 +34,16 @@ async function smallFacePng(): Promise<Uint8Array> {
 Deno.test("tf.memory().numTensors is unchanged after 1,000 mixed requests", async () => {
   const detector = await createFaceDetector();
   const t = await tinyApp(detector);
+  const warn = console.warn;
+  console.warn = () => {}; // each codec failure logs a line
   try {
     const face = await smallFacePng();
     const truncated = face.slice(0, 200);
+    const faceJpg = await fixture("e2e/fixtures/face.jpg");
+    const exitJpeg = bogusHuffmanJpeg(faceJpg);
+    const corruptPng = corruptStripesPng(160, 120);
+    const scanless = scanWithoutData(faceJpg);
+    const needle = whitePng(1, 721);
     const kinds: [string, () => Request, number][] = [
       ["face", () => upload(face), 200],
       ["blank", () => upload(patternPng(64, 64)), 200],
@@ -42,6 +55,10 @@ Deno.test("tf.memory().numTensors is unchanged after 1,000 mixed requests", asyn
       ["text", () => upload(new TextEncoder().encode("not an image")), 415],
       ["partial", () => classify(faceBatch(2).subarray(1)), 400],
       ["empty", () => upload(new Uint8Array(0)), 400],
+      ["exit(1) JPEG", () => upload(exitJpeg), 422],
+      ["corrupt PNG", () => upload(corruptPng), 422],
+      ["scan without data", () => upload(scanless), 422],
+      ["too thin", () => upload(needle), 422],
     ];
     const send = async (i: number) => {
       const [name, request, status] = kinds[i % kinds.length];
@@ -64,6 +81,7 @@ Deno.test("tf.memory().numTensors is unchanged after 1,000 mixed requests", asyn
     assertOk(ms > 0);
     console.log(`  1,000 requests in ${Math.round(ms)} ms; ${before} tensors before and after`);
   } finally {
+    console.warn = warn;
     detector.dispose();
     await t.close();
   }

@@ -2,6 +2,7 @@
 import { assertEquals, assertOk } from "../assert.ts";
 import { writeTinyModelDir } from "../classifier/tiny_model.ts";
 import { useWasmBackend } from "../../src/engine/backend.ts";
+import { whitePng } from "../image/bad_images.ts";
 
 // The tiny model is written on wasm too (the cpu backend would print its tfjs-node banner).
 await useWasmBackend();
@@ -92,5 +93,36 @@ Deno.test("predict: clear messages and non-zero exits for bad usage, files and m
     assertOk(bad.stderr.includes("/nonexistent.jpg: cannot read"), bad.stderr);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("predict reports an image it cannot use and still analyses the next ones", async () => {
+  // 20x1000 used to trap tfjs-wasm and end the CLI with an uncaught RuntimeError.
+  const dir = await writeTinyModelDir();
+  const tmp = await Deno.makeTempDir();
+  try {
+    const strip = `${tmp}/strip.png`;
+    const needle = `${tmp}/needle.png`;
+    await Deno.writeFile(strip, whitePng(20, 1000));
+    await Deno.writeFile(needle, whitePng(1, 721));
+    const out = await predict(
+      "--image",
+      strip,
+      "--image",
+      needle,
+      "--image",
+      FACE,
+      "--json",
+      "--model",
+      dir,
+    );
+    assertEquals(out.code, 1, "an image failed");
+    const rows = out.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    assertEquals(rows.map((r) => [r.file, r.faces.length]), [[strip, 0], [FACE, 1]]);
+    assertOk(out.stderr.includes(`${needle}: the image is 1x721`), out.stderr);
+    assertOk(!/RuntimeError|Uncaught/.test(out.stderr), out.stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(tmp, { recursive: true });
   }
 });
