@@ -50,6 +50,8 @@ export interface FuzzReport {
   seed: number;
   /** Cases sent. */
   sent: number;
+  /** Every case sent, in order. */
+  records: CaseRecord[];
   /** Count by status (`200`, `422`, `closed`, ...). */
   histogram: Map<string, number>;
   /** Count by generator, then by status. */
@@ -62,8 +64,11 @@ export interface FuzzReport {
   poisonedAfter: number;
   /** Cases answered only after `stallMs` (or not at all in time). */
   stalls: CaseRecord[];
-  /** Connections dropped or failed without an answer (lying Content-Length cases excluded). */
+  /** Connections dropped or failed without an answer (lying Content-Length cases excluded), and
+   * server processes that exited. */
   dropped: CaseRecord[];
+  /** Cases that took the server over the memory cap (it was killed). */
+  memoryBlowups: CaseRecord[];
   /** Broken inputs (expectation `4xx`) answered with a 2xx/3xx. */
   acceptedBad: CaseRecord[];
   /** Error answers naming codec or engine internals (exit(1), wasm traps, ...). */
@@ -113,7 +118,8 @@ export function failures(report: FuzzReport): string[] {
     ["5xx answers", report.serverErrors.length],
     ["poisonings", report.poisonings.length],
     ["stalls", report.stalls.length],
-    ["dropped connections", report.dropped.length],
+    ["dropped connections or crashes", report.dropped.length],
+    ["memory blow-ups", report.memoryBlowups.length],
     ["broken inputs answered 2xx", report.acceptedBad.length],
     ["error bodies naming internals", report.leaks.length],
   ];
@@ -135,9 +141,11 @@ function classify(
   const { status } = record;
   if (typeof status === "number" && status >= 500) report.serverErrors.push(record);
   if (status === "timeout" || record.ms > stallMs) report.stalls.push(record);
-  if ((status === "closed" || status === "error") && fuzzCase.contentLength === undefined) {
+  const noAnswer = status === "closed" || status === "error";
+  if ((noAnswer && fuzzCase.contentLength === undefined) || status === "crashed") {
     report.dropped.push(record);
   }
+  if (status === "memory") report.memoryBlowups.push(record);
   if (typeof status === "number") {
     if (fuzzCase.expect === "4xx" && status < 400) report.acceptedBad.push(record);
     if (status >= 400 && INTERNALS.test(body)) report.leaks.push(record);
@@ -164,6 +172,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     target: target.name,
     seed: options.seed,
     sent: 0,
+    records: [],
     histogram: new Map(),
     byGenerator: new Map(),
     serverErrors: [],
@@ -171,6 +180,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     poisonedAfter: 0,
     stalls: [],
     dropped: [],
+    memoryBlowups: [],
     acceptedBad: [],
     leaks: [],
     badErrorShape: [],
@@ -197,6 +207,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       whilePoisoned: poisoned,
     };
     report.sent++;
+    report.records.push(record);
     count(report.histogram, String(response.status));
     if (!report.byGenerator.has(fuzzCase.generator)) {
       report.byGenerator.set(fuzzCase.generator, new Map());

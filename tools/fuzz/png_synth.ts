@@ -112,11 +112,15 @@ function idatPayload(
   if (damage === "truncated") {
     // Enough rows to give a few hundred compressed bytes, then cut the stream in the middle.
     const rows = Math.min(height, Math.max(1, Math.ceil(4096 / (width * channels + 1))));
-    const stream = new Uint8Array(deflateSync(scanlines(width, rows, channels, sample)));
+    const stream = new Uint8Array(
+      deflateSync(scanlines(width, rows, channels, sample), { level: 9 }),
+    );
     return stream.subarray(0, Math.max(3, Math.floor(stream.length / 2)));
   }
   const rows = damage === "short" ? Math.max(0, height - 1) : height;
-  const stream = new Uint8Array(deflateSync(scanlines(width, rows, channels, sample)));
+  const stream = new Uint8Array(
+    deflateSync(scanlines(width, rows, channels, sample), { level: 9 }),
+  );
   if (damage === "bad-checksum") stream[stream.length - 1] ^= 0xff;
   return stream;
 }

@@ -61,7 +61,8 @@ export function formatReport(report: FuzzReport): string {
     }
   }
   lines.push(...section("stalls", report.stalls));
-  lines.push(...section("dropped connections", report.dropped));
+  lines.push(...section("dropped connections or crashes", report.dropped));
+  lines.push(...section("memory blow-ups (server killed over the cap)", report.memoryBlowups));
   lines.push(...section("broken inputs answered 2xx", report.acceptedBad));
   lines.push(...section("error bodies naming internals", report.leaks));
   lines.push(

@@ -6,7 +6,10 @@
  * @module
  */
 
-/** Resident set size of process `pid` in bytes (`VmRSS`), or `undefined` when it cannot be read. */
+/**
+ * Resident set size of process `pid` in bytes (`VmRSS`), or `undefined` when it cannot be read
+ * (Deno lets a program read `/proc/PID/status` only with `--allow-all`).
+ */
 export function rssOfPid(pid: number): number | undefined {
   try {
     const status = Deno.readTextFileSync(`/proc/${pid}/status`);

@@ -1,13 +1,20 @@
 /**
- * `deno task fuzz [--seed N] [--count N] [--seconds S] [--target in-process|http://127.0.0.1:PORT]
- * [--pid PID] [--case I] [--no-corpus] [--generators a,b] [--stall-ms MS]`
+ * `deno task fuzz [--seed N] [--count N] [--seconds S] [--target in-process|spawn|URL] [--pid PID]
+ * [--case I] [--no-corpus] [--generators a,b] [--stall-ms MS] [--max-rss-mb MB]`
  *
  * Sends issue 23's reproductions (the corpus) and then `--count` seeded random cases (random bytes,
  * truncations, bit flips, lying headers, thin/tall/huge images, exit-causing JPEGs, corrupt PNGs,
- * incomplete JPEGs, bad classify bodies, malformed paths, wrong methods) to the real app in this
- * process (default; models/default and the real detector) or to a loopback server, with the canary
- * after every case. Prints the status histogram, 5xx, poisonings, stalls and RSS (start, end, max;
- * over HTTP the RSS of `--pid` or of the process listening on the port). Exits 1 on any finding.
+ * incomplete JPEGs, bad classify bodies, malformed paths, wrong methods), with the canary after
+ * every case, to one of:
+ * - `in-process` (default): the real app (models/default, the real detector) in a worker of this
+ *   process; the run stops if the process goes over `--max-rss-mb` (default 3000);
+ * - `spawn`: `deno task start`'s server on a free 127.0.0.1 port, killed and restarted when it goes
+ *   over `--max-rss-mb`, hangs or exits;
+ * - `http://127.0.0.1:PORT`: a running loopback server (RSS of `--pid`, or of the process listening
+ *   on the port).
+ *
+ * Prints the status histogram, 5xx, poisonings, stalls (answers slower than `--stall-ms`, default
+ * 10 s), memory blow-ups and RSS (start, end, max). Exits 1 on any finding.
  *
  * `--case I` rebuilds and sends only random case I of `--seed`, to reproduce one finding.
  *
@@ -19,7 +26,14 @@ import { corpusCases, GENERATORS, randomCase } from "./generators.ts";
 import { failures, loadAssets, runFuzz } from "./fuzz.ts";
 import { formatReport } from "./report.ts";
 import { httpTarget, inProcessTarget, type Target } from "./targets.ts";
+import { spawnTarget } from "./spawn_target.ts";
 import type { FuzzAssets, FuzzCase, Generator as GeneratorSpec } from "./cases.ts";
+
+/**
+ * How long one answer is waited for. Slower than `--stall-ms` is already a finding (a stall); this
+ * limit only keeps a hung server from holding the run forever.
+ */
+const HARD_LIMIT_MS = 180_000;
 
 /** Parsed command line. */
 export interface FuzzArgs {
@@ -31,6 +45,8 @@ export interface FuzzArgs {
   case?: number;
   corpus: boolean;
   stallMs: number;
+  /** The memory cap in bytes (in process: the run stops over it; spawned: the server restarts). */
+  maxRssBytes: number;
   /** Only these generators (all when empty). */
   generators: string[];
 }
@@ -58,6 +74,7 @@ export function parseFuzzArgs(args: string[]): FuzzArgs {
       "no-corpus": { type: "boolean" },
       "stall-ms": { type: "string" },
       generators: { type: "string" },
+      "max-rss-mb": { type: "string" },
     },
     strict: true,
   });
@@ -72,6 +89,7 @@ export function parseFuzzArgs(args: string[]): FuzzArgs {
     case: integer("case", values.case),
     corpus: !values["no-corpus"] && values.case === undefined,
     stallMs: integer("stall-ms", values["stall-ms"], 10_000)!,
+    maxRssBytes: integer("max-rss-mb", values["max-rss-mb"], 3000)! * 1e6,
     generators: values.generators ? values.generators.split(",").map((g) => g.trim()) : [],
   };
 }
@@ -122,9 +140,12 @@ async function health(target: Target): Promise<string> {
 
 if (import.meta.main) {
   const args = parseFuzzArgs(Deno.args);
+  const limits = { hardLimitMs: HARD_LIMIT_MS, maxRssBytes: args.maxRssBytes };
   const target = args.target === "in-process"
-    ? await inProcessTarget()
-    : httpTarget(args.target, { timeoutMs: args.stallMs, pid: args.pid });
+    ? await inProcessTarget(limits)
+    : args.target === "spawn"
+    ? await spawnTarget(limits)
+    : httpTarget(args.target, { timeoutMs: HARD_LIMIT_MS, pid: args.pid });
   try {
     const assets = await loadAssets();
     const corpusSize = args.corpus ? corpusCases(assets).length : 0;
@@ -152,8 +173,13 @@ if (import.meta.main) {
       `reproduce one random case: deno task fuzz --seed ${args.seed} --case I` +
         (args.target === "in-process" ? "" : ` --target ${args.target}`),
     );
+    if ("restarts" in target) {
+      console.log(`server restarts: ${(target as { restarts(): number }).restarts()}`);
+    }
     if (failures(report).length > 0) Deno.exitCode = 1;
   } finally {
     await target.close();
   }
+  // A worker stuck in a stalled request would otherwise keep the process alive until it finishes.
+  Deno.exit();
 }

@@ -22,6 +22,8 @@ export interface ServerProcess {
   exited(): Deno.CommandStatus | undefined;
   /** Stops it (SIGTERM, SIGKILL after 5 s) and waits for it to exit. */
   stop(): Promise<void>;
+  /** Kills it at once (SIGKILL) and waits for it to exit. */
+  kill(): Promise<void>;
 }
 
 /** The arguments of `deno task start` after `deno`, e.g. `["run", "--allow-net", ..., "main.ts"]`. */
@@ -83,21 +85,23 @@ export async function startServer(
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
   let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    Deno.removeSignalListener("SIGINT", onInterrupt);
-    const kill = (signal: Deno.Signal) => {
-      try {
-        child.kill(signal);
-      } catch { /* already gone */ }
-    };
-    kill("SIGTERM");
-    const timer = setTimeout(() => kill("SIGKILL"), 5000);
+  const signal = (name: Deno.Signal) => {
+    try {
+      child.kill(name);
+    } catch { /* already gone */ }
+  };
+  const stopWith = async (first: Deno.Signal) => {
+    if (!stopped) {
+      stopped = true;
+      Deno.removeSignalListener("SIGINT", onInterrupt);
+    }
+    signal(first);
+    const timer = setTimeout(() => signal("SIGKILL"), 5000);
     await child.status;
     clearTimeout(timer);
     await drained;
   };
+  const stop = () => stopWith("SIGTERM");
   const base = `http://127.0.0.1:${port}`;
   const server: ServerProcess = {
     base,
@@ -106,6 +110,7 @@ export async function startServer(
     log: () => output,
     exited: () => status,
     stop,
+    kill: () => stopWith("SIGKILL"),
   };
   const deadline = Date.now() + startupMs;
   while (Date.now() < deadline && !status) {

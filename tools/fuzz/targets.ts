@@ -7,10 +7,15 @@
  */
 import type { FuzzCase } from "./cases.ts";
 import { pidListeningOn, rssOfPid } from "./rss.ts";
+import type { WorkerAnswer, WorkerRequest } from "./app_worker.ts";
 
-/** How a case was answered: an HTTP status, or `closed` / `timeout` / `error` without one. */
+/**
+ * How a case was answered: an HTTP status, or without one: `closed` (no bytes back), `timeout`,
+ * `error` (the connection or the app failed), `memory` (the server went over the memory cap and was
+ * killed) or `crashed` (the server process exited).
+ */
 export interface FuzzResponse {
-  status: number | "closed" | "timeout" | "error";
+  status: number | "closed" | "timeout" | "error" | "memory" | "crashed";
   /** The body as text (the error message when there is no status). */
   body: string;
   /** Milliseconds from sending to the end of the body. */
@@ -60,21 +65,90 @@ async function timed(answer: () => Promise<Response>): Promise<FuzzResponse> {
   }
 }
 
+/** Starts the app worker and waits until its models are loaded. */
+async function startWorker(): Promise<Worker> {
+  const worker = new Worker(new URL("./app_worker.ts", import.meta.url), { type: "module" });
+  await new Promise<void>((resolve, reject) => {
+    worker.onmessage = () => resolve();
+    worker.onerror = (event) => {
+      event.preventDefault();
+      reject(new Error(`the app worker failed to start: ${event.message}`));
+    };
+  });
+  return worker;
+}
+
 /**
  * The real app in this process, loaded as `main.ts` loads it (models/default, the real detector,
- * limits from the defaults).
+ * default limits), in a worker so that this thread keeps time while the app's is blocked. A slow
+ * answer is waited for, as a client of the one-threaded server would wait (the fuzz loop reports
+ * it as a stall); one not given within `hardLimitMs` is reported as `timeout` and the worker is
+ * replaced by a fresh one, as a supervisor would restart a stuck server. (Deno may let a
+ * terminated worker run on until its current task ends, so this is the last resort.)
  */
-export async function inProcessTarget(): Promise<Target> {
-  const { configFromEnv } = await import("../../src/server/config.ts");
-  const { loadServices } = await import("../../src/server/services.ts");
-  const { createApp } = await import("../../src/server/app.ts");
-  const services = await loadServices(configFromEnv(() => undefined));
-  const app = createApp(services.deps);
+export async function inProcessTarget(
+  options: { hardLimitMs?: number; maxRssBytes?: number } = {},
+): Promise<Target> {
+  const hardLimitMs = options.hardLimitMs ?? 180_000;
+  const maxRss = options.maxRssBytes ?? 3e9;
+  let worker = await startWorker();
+  let nextId = 0;
+  let restarts = 0;
+  const send = async (fuzzCase: FuzzCase): Promise<FuzzResponse> => {
+    const request = toRequest("http://127.0.0.1", fuzzCase);
+    const body = request.body ? await request.arrayBuffer() : undefined;
+    const message: WorkerRequest = {
+      id: nextId++,
+      method: request.method,
+      path: fuzzCase.path,
+      headers: [...request.headers],
+      body,
+    };
+    const t0 = performance.now();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // A worker cannot be stopped mid-task, so over the cap only ending the process frees the memory.
+    const guard = setInterval(() => {
+      const rss = Deno.memoryUsage().rss;
+      if (rss <= maxRss) return;
+      console.error(
+        `\nfuzz: ${fuzzCase.label} took this process to RSS ${
+          (rss / 1e6).toFixed(0)
+        } MB, over the ` +
+          `${(maxRss / 1e6).toFixed(0)} MB cap: stopping (use --target spawn to go on after it)`,
+      );
+      Deno.exit(3);
+    }, 100);
+    const answer = await new Promise<WorkerAnswer | undefined>((resolve) => {
+      worker.onmessage = (event: MessageEvent<WorkerAnswer>) => {
+        if (event.data.id === message.id) resolve(event.data);
+      };
+      worker.onerror = (event) => {
+        event.preventDefault();
+        resolve({ id: message.id, status: 0, body: event.message, ms: performance.now() - t0 });
+      };
+      timer = setTimeout(() => resolve(undefined), hardLimitMs);
+      worker.postMessage(message, body ? [body] : []);
+    });
+    clearTimeout(timer);
+    clearInterval(guard);
+    if (answer && answer.status > 0) {
+      return { status: answer.status, body: answer.body, ms: performance.now() - t0 };
+    }
+    worker.terminate();
+    restarts++;
+    worker = await startWorker();
+    const what = answer ? `the app failed: ${answer.body}` : `no answer in ${hardLimitMs} ms`;
+    return {
+      status: answer ? "error" : "timeout",
+      body: `${what}; app restarted (${restarts} so far)`,
+      ms: performance.now() - t0,
+    };
+  };
   return {
     name: "in-process",
-    send: (fuzzCase) => timed(async () => await app.fetch(toRequest("http://127.0.0.1", fuzzCase))),
+    send,
     rss: () => Deno.memoryUsage().rss,
-    close: () => Promise.resolve(services.dispose()),
+    close: () => Promise.resolve(worker.terminate()),
   };
 }
 
