@@ -225,6 +225,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     report.slowest.push(record);
     report.slowest.sort((a, b) => b.ms - a.ms).splice(5);
     memory.sample();
+    report.seconds = (performance.now() - t0) / 1000;
     options.onCase?.(record, report);
   }
   report.seconds = (performance.now() - t0) / 1000;

@@ -26,7 +26,10 @@ import {
 export type BadMix =
   /** Every fuzz generator except the huge images (seconds each on an unfixed server). */
   | "fuzz"
-  /** Only inputs a server can refuse from the headers or a few bytes. */
+  /**
+   * Only the header-level generators: random bytes, declared sizes, lying headers, classify
+   * bodies, malformed paths, wrong methods (most refusable from the headers or a few bytes).
+   */
   | "cheap";
 
 const CHEAP = new Set([
@@ -101,23 +104,34 @@ export async function runMixedLoad(options: MixedLoadOptions): Promise<string[]>
   const rss = sampleRss(() => target.rss(), 500);
   const health = sampleHealth(options.base, 100);
   const deadline = performance.now() + options.seconds * 1000;
+  let goneAfterS: number | undefined;
+  const t0 = performance.now();
   const client = async (id: number) => {
     const rng = caseRng(options.seed, 1_000_000 + id);
-    while (performance.now() < deadline) {
+    while (performance.now() < deadline && goneAfterS === undefined) {
       const isBad = rng.next() < options.badShare;
       const fuzzCase = isBad ? pick(rng, bad) : pick(rng, valid).request;
       const answer = await target.send(fuzzCase);
       const sample: Sample = { bad: isBad, status: statusKey(answer.status), ms: answer.ms };
       if (!isBad) sample.same = fingerprint(answer) === expected.get(fuzzCase);
       samples.push(sample);
+      // A failed connection on an ordinary request: the server is gone; stop rather than spin.
+      if (answer.status === "error" && fuzzCase.contentLength === undefined) {
+        goneAfterS ??= (performance.now() - t0) / 1000;
+      }
     }
   };
-  const t0 = performance.now();
   await Promise.all(Array.from({ length: options.clients }, (_, i) => client(i)));
   const wallS = (performance.now() - t0) / 1000;
   const healthSamples = await health.stop();
   const rssSamples = await rss.stop();
-  return summarize(options, samples, wallS, idle, healthSamples, rssSamples);
+  const lines = summarize(options, samples, wallS, idle, healthSamples, rssSamples);
+  if (goneAfterS !== undefined) {
+    lines.push(
+      `  the server was GONE ${goneAfterS.toFixed(1)} s into the load; the load stopped: FAIL`,
+    );
+  }
+  return lines;
 }
 
 function histogram(samples: Sample[]): string {

@@ -23,7 +23,7 @@
 import { parseArgs } from "node:util";
 import { ProgressBar } from "../../src/cli/progress.ts";
 import { corpusCases, GENERATORS, randomCase } from "./generators.ts";
-import { failures, loadAssets, runFuzz } from "./fuzz.ts";
+import { failures, type FuzzReport, loadAssets, runFuzz } from "./fuzz.ts";
 import { formatReport } from "./report.ts";
 import { httpTarget, inProcessTarget, type Target } from "./targets.ts";
 import { spawnTarget } from "./spawn_target.ts";
@@ -140,9 +140,14 @@ async function health(target: Target): Promise<string> {
 
 if (import.meta.main) {
   const args = parseFuzzArgs(Deno.args);
+  let latest: FuzzReport | undefined;
   const limits = { hardLimitMs: HARD_LIMIT_MS, maxRssBytes: args.maxRssBytes };
+  const onOverCap = (message: string) => {
+    if (latest) console.log(formatReport(latest));
+    console.log(message);
+  };
   const target = args.target === "in-process"
-    ? await inProcessTarget(limits)
+    ? await inProcessTarget({ ...limits, onOverCap })
     : args.target === "spawn"
     ? await spawnTarget(limits)
     : httpTarget(args.target, { timeoutMs: HARD_LIMIT_MS, pid: args.pid });
@@ -163,8 +168,10 @@ if (import.meta.main) {
       cases: scheduledCases(args, assets),
       seconds: args.seconds,
       stallMs: args.stallMs,
-      onCase: (_, r) =>
-        bar.update(r.sent, `5xx ${r.serverErrors.length} poisonings ${r.poisonings.length}`),
+      onCase: (_, r) => {
+        latest = r;
+        bar.update(r.sent, `5xx ${r.serverErrors.length} poisonings ${r.poisonings.length}`);
+      },
     });
     bar.done();
     console.log(`healthz at end: ${await health(target)}`);

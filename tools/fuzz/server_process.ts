@@ -1,13 +1,19 @@
 /**
  * The server as its own process, started the way `deno task start` starts it (the task's command
  * from deno.json, run directly so that the child's id is the server's), on a free 127.0.0.1 port.
- * Stopped with SIGTERM, then SIGKILL, and also when this process is interrupted.
+ * Stopped with SIGTERM, then SIGKILL after 5 s (main.ts waits for requests in flight, and a stuck
+ * one never ends), and killed when this process gets SIGINT or SIGTERM.
  *
  * @module
  */
 import { rssOfPid } from "./rss.ts";
 
 const ROOT = new URL("../../", import.meta.url);
+
+/** Signals that stop this process: the server is killed first so that it never outlives it. */
+const STOP_SIGNALS: Deno.Signal[] = Deno.build.os === "windows"
+  ? ["SIGINT"]
+  : ["SIGINT", "SIGTERM"];
 
 /** A running server. */
 export interface ServerProcess {
@@ -83,7 +89,7 @@ export async function startServer(
     } catch { /* gone */ }
     Deno.exit(130);
   };
-  Deno.addSignalListener("SIGINT", onInterrupt);
+  for (const signal of STOP_SIGNALS) Deno.addSignalListener(signal, onInterrupt);
   let stopped = false;
   const signal = (name: Deno.Signal) => {
     try {
@@ -93,7 +99,7 @@ export async function startServer(
   const stopWith = async (first: Deno.Signal) => {
     if (!stopped) {
       stopped = true;
-      Deno.removeSignalListener("SIGINT", onInterrupt);
+      for (const signal of STOP_SIGNALS) Deno.removeSignalListener(signal, onInterrupt);
     }
     signal(first);
     const timer = setTimeout(() => signal("SIGKILL"), 5000);

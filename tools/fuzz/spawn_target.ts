@@ -50,16 +50,18 @@ export async function spawnTarget(options: SpawnTargetOptions = {}): Promise<Spa
   };
   const send = async (fuzzCase: FuzzCase): Promise<FuzzResponse> => {
     let overCap: number | undefined;
-    const watcher = setInterval(() => {
+    const watch = () => {
       const rss = server.rss();
       if (overCap === undefined && rss !== undefined && rss > maxRss) {
         overCap = rss;
         server.kill();
       }
-    }, options.watchMs ?? 100);
+    };
+    const watcher = setInterval(watch, options.watchMs ?? 100);
     const logStart = server.log().length;
     const answer = await http.send(fuzzCase);
     clearInterval(watcher);
+    watch(); // a quick answer can come between two readings
     if (typeof answer.status === "number" && answer.status >= 500) {
       // The body is a generic 500; what the server logged says what failed (give the pipe a moment).
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -93,7 +95,10 @@ export async function spawnTarget(options: SpawnTargetOptions = {}): Promise<Spa
     };
   };
   return {
-    name: "spawned server",
+    /** The current server's URL (a restarted server gets a new port). */
+    get name() {
+      return server.base;
+    },
     send,
     rss: () => server.rss(),
     close: () => server.stop(),

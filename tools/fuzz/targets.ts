@@ -6,7 +6,7 @@
  * @module
  */
 import type { FuzzCase } from "./cases.ts";
-import { pidListeningOn, rssOfPid } from "./rss.ts";
+import { mb, pidListeningOn, rssOfPid } from "./rss.ts";
 import type { WorkerAnswer, WorkerRequest } from "./app_worker.ts";
 
 /**
@@ -87,7 +87,12 @@ async function startWorker(): Promise<Worker> {
  * terminated worker run on until its current task ends, so this is the last resort.)
  */
 export async function inProcessTarget(
-  options: { hardLimitMs?: number; maxRssBytes?: number } = {},
+  options: {
+    hardLimitMs?: number;
+    maxRssBytes?: number;
+    /** Called (then the process exits with 3) when a case takes the process over the cap. */
+    onOverCap?: (message: string) => void;
+  } = {},
 ): Promise<Target> {
   const hardLimitMs = options.hardLimitMs ?? 180_000;
   const maxRss = options.maxRssBytes ?? 3e9;
@@ -110,12 +115,9 @@ export async function inProcessTarget(
     const guard = setInterval(() => {
       const rss = Deno.memoryUsage().rss;
       if (rss <= maxRss) return;
-      console.error(
-        `\nfuzz: ${fuzzCase.label} took this process to RSS ${
-          (rss / 1e6).toFixed(0)
-        } MB, over the ` +
-          `${(maxRss / 1e6).toFixed(0)} MB cap: stopping (use --target spawn to go on after it)`,
-      );
+      const message = `fuzz: "${fuzzCase.label}" took this process to RSS ${mb(rss)}, over ` +
+        `the ${mb(maxRss)} cap (a memory blow-up): stopping; --target spawn goes on after one`;
+      (options.onOverCap ?? console.error)(message);
       Deno.exit(3);
     }, 100);
     const answer = await new Promise<WorkerAnswer | undefined>((resolve) => {
@@ -173,23 +175,35 @@ function parseStatus(head: string): FuzzResponse["status"] {
 /** Sends `fuzzCase` on a raw socket with its lying Content-Length and reads until close. */
 async function sendRaw(url: URL, fuzzCase: FuzzCase, timeoutMs: number): Promise<FuzzResponse> {
   const t0 = performance.now();
-  const port = Number(url.port || 80);
-  const conn = await Deno.connect({ hostname: url.hostname.replace(/^\[|\]$/g, ""), port });
-  const timer = setTimeout(() => conn.close(), timeoutMs);
+  const failed = (error: unknown): FuzzResponse => ({
+    status: "error",
+    body: String(error),
+    ms: performance.now() - t0,
+  });
+  let conn: Deno.TcpConn;
+  try {
+    const hostname = url.hostname.replace(/^\[|\]$/g, "");
+    conn = await Deno.connect({ hostname, port: Number(url.port || 80) });
+  } catch (error) {
+    return failed(error);
+  }
   let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    conn.close();
+  }, timeoutMs);
   try {
     const lines = [`${fuzzCase.method} ${fuzzCase.path} HTTP/1.1`, `Host: ${url.host}`];
     for (const [k, v] of Object.entries(fuzzCase.headers)) lines.push(`${k}: ${v}`);
     lines.push(`Content-Length: ${fuzzCase.contentLength}`, "Connection: close", "", "");
-    const head = new TextEncoder().encode(lines.join("\r\n"));
-    await conn.write(head);
+    await conn.write(new TextEncoder().encode(lines.join("\r\n")));
     const body = fuzzCase.body ?? new Uint8Array(0);
     for (let at = 0; at < body.length;) at += await conn.write(body.subarray(at));
     await conn.closeWrite();
     const chunks: Uint8Array[] = [];
     const buffer = new Uint8Array(65536);
     for (;;) {
-      const n = await conn.read(buffer).catch(() => (timedOut = true, null));
+      const n = await conn.read(buffer).catch(() => null);
       if (n === null) break;
       chunks.push(buffer.slice(0, n));
     }
@@ -197,7 +211,7 @@ async function sendRaw(url: URL, fuzzCase: FuzzCase, timeoutMs: number): Promise
     const status = timedOut && text.length === 0 ? "timeout" : parseStatus(text);
     return { status, body: text.slice(text.indexOf("\r\n\r\n") + 4), ms: performance.now() - t0 };
   } catch (error) {
-    return { status: "error", body: String(error), ms: performance.now() - t0 };
+    return timedOut ? { ...failed(error), status: "timeout" } : failed(error);
   } finally {
     clearTimeout(timer);
     try {
