@@ -11,6 +11,7 @@
 import { Hono } from "hono";
 import type { AppDeps } from "../src/server/deps.ts";
 import { ApiError } from "../src/server/errors.ts";
+import { readBody } from "../src/server/read_body.ts";
 import { limitBody } from "../src/server/body_limit.ts";
 import { mediaType } from "../src/server/upload.ts";
 import { splitFaces } from "../src/classifier/preprocess.ts";
@@ -78,7 +79,7 @@ async function readJsonFaces(
 
 /** Reads the faces of a compact binary body. */
 async function readBinaryFaces(req: Request, faceBytes: number): Promise<Uint8Array[]> {
-  const bytes = new Uint8Array(await req.arrayBuffer());
+  const bytes = new Uint8Array(await readBody(() => req.arrayBuffer()));
   try {
     return splitFaces(bytes, faceBytes);
   } catch (error) {

@@ -7,6 +7,7 @@
  */
 import type { HonoRequest } from "hono";
 import { ApiError } from "./errors.ts";
+import { readBody } from "./read_body.ts";
 import { ImageInputError } from "../image/errors.ts";
 import { sniffImageHeader } from "../image/sniff.ts";
 import { checkImageHeader, DEFAULT_MAX_ASPECT_RATIO } from "../image/limits.ts";
@@ -73,7 +74,7 @@ export async function readImageUpload(req: HonoRequest): Promise<ImageUpload> {
         `"${IMAGE_FIELD}" or the raw image as image/jpeg, image/png or image/webp`,
     );
   }
-  const bytes = new Uint8Array(await req.arrayBuffer());
+  const bytes = new Uint8Array(await readBody(() => req.arrayBuffer()));
   if (bytes.length === 0) throw new ApiError(400, "empty_body", "the request body is empty");
   return { bytes, contentType: type || undefined };
 }

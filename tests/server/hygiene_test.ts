@@ -191,3 +191,26 @@ Deno.test("CORS_ORIGINS opens the API to the listed origins only", async () => {
     await open.close();
   }
 });
+
+Deno.test("a body that breaks off mid-read is 400 unreadable_body, and serving goes on", async () => {
+  // What Deno's server hands the app when a client sends other than its Content-Length: a body
+  // stream that errors partway.
+  const broken = () =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(FACE_JPG.subarray(0, 1000));
+        controller.error(new Deno.errors.BadResource("the connection ended early"));
+      },
+    });
+  for (const [path, type] of [["/api/predict", "image/jpeg"], ["/api/classify", ""]]) {
+    const response = await t.app.request(path, {
+      method: "POST",
+      headers: type ? { "content-type": type } : {},
+      body: broken(),
+      // @ts-ignore: Deno's fetch needs it for a stream body
+      duplex: "half",
+    });
+    await assertError(response, 400, "unreadable_body");
+  }
+  assertEquals(await validAnswers(), BEFORE);
+});
