@@ -7,10 +7,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { useWasmBackend } from "../engine/backend.ts";
-import { loadClassifier, modelVersion } from "../classifier/load.ts";
+import { loadClassifier } from "../classifier/load.ts";
 import { createFaceDetector } from "../detector/mod.ts";
 import type { ServerConfig } from "./config.ts";
-import { type AppDeps, modelInfo, type RuntimeInfo } from "./deps.ts";
+import type { AppDeps, RuntimeInfo } from "./deps.ts";
+import { describeModel } from "./model_info.ts";
 import { HealthMonitor } from "./health.ts";
 import { modelCanary } from "./canary.ts";
 
@@ -60,7 +61,7 @@ export async function loadServices(
       { cause: error },
     );
   });
-  const version = await modelVersion(config.modelDir);
+  const model = await describeModel(classifier, config.modelDir);
   const runtime = await runtimeInfo(classifier.inference);
   const t2 = performance.now();
   const detector = await createFaceDetector({ keepBackend: true });
@@ -81,7 +82,7 @@ export async function loadServices(
     deps: {
       classifier,
       detector,
-      model: modelInfo(classifier.metadata, version),
+      model,
       limits: {
         maxBodyBytes: config.maxBodyBytes,
         maxPixels: config.maxPixels,
