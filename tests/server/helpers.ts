@@ -8,7 +8,7 @@
 import { createApp } from "../../src/server/app.ts";
 import { type AppDeps, type Limits, modelInfo } from "../../src/server/deps.ts";
 import { useWasmBackend } from "../../src/engine/backend.ts";
-import { type LoadedClassifier, loadClassifier } from "../../src/classifier/load.ts";
+import { loadClassifier, type LoadedClassifier } from "../../src/classifier/load.ts";
 import type { FaceClassifier, FerClassifier } from "../../src/classifier/classifier.ts";
 import { describeModel } from "../../src/server/model_info.ts";
 import type { DetectedFace, FaceDetector } from "../../src/detector/types.ts";
