@@ -56,7 +56,8 @@ export async function loadServices(
     if (!(error instanceof Deno.errors.NotFound)) throw error;
     const where = config.modelDir instanceof URL ? config.modelDir.pathname : config.modelDir;
     throw new Error(
-      `no exported model in ${where} (model.json, weights.bin, fer-model.json); ` +
+      `no exported model in ${where} (model.json, weights.bin, fer-model.json, or a model ` +
+        `set's fer-model.json and member folders): ${(error as Error).message}; ` +
         "set MODEL_DIR to an exported model folder or run `deno task export`",
       { cause: error },
     );
