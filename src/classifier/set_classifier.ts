@@ -2,7 +2,7 @@
  * A model set as one classifier (see `src/model/set.ts`): every member classifies the faces with
  * its own views, pixel scaling and mirror tie, their probabilities are averaged with the members'
  * weights, and the set's temperature rescales the mean. Uses no Deno APIs; loading from disk
- * lives in `load.ts`. The page has the same mean in `static/js/classifiers.js`.
+ * lives in `load.ts`. The page has the same mean in `static/js/browser_model.js`.
  *
  * @module
  */
