@@ -177,34 +177,39 @@ function pathAfter(c: Context, prefix: string): string | undefined {
 }
 
 const VENDOR_FILES = vendorFiles();
-const CLASSIFIER_DIR = classifierDir();
 
 /**
  * The camera page's routes, to be mounted at the root of the app (`app.route("/", staticRoutes)`):
- * `/` and `/<file>` from `static/`, `/vendor/<file>` from the npm packages, `/classifier/<file>` from
- * {@link classifierDir}.
+ * `/` and `/<file>` from `static/`, `/vendor/<file>` from the npm packages, `/classifier/<file>`
+ * from `classifier` (default {@link classifierDir}; a model set's members are its subfolders, so
+ * `/classifier/<member>/model.json` serves them too).
  */
-export const staticRoutes: Hono = new Hono()
-  .get("/vendor/*", (c) => {
-    const path = pathAfter(c, "/vendor/");
-    if (path === undefined) return badPath(c);
-    const file = VENDOR_FILES.get(path);
-    if (!file) return notFound(c);
-    return sendFile(c, file, "public, max-age=86400");
-  })
-  .get("/classifier/*", (c) => {
-    const path = pathAfter(c, "/classifier/");
-    if (path === undefined) return badPath(c);
-    const file = safeFileUrl(CLASSIFIER_DIR, path);
-    if (!file) return notFound(c);
-    return sendFile(c, file, "no-cache");
-  })
-  .get("/", (c) => sendFile(c, new URL("index.html", STATIC_DIR), "no-cache"))
-  // Falls through on a miss so that routes mounted after this app (e.g. `/api/*`) still answer.
-  .get("/*", async (c, next) => {
-    const path = pathAfter(c, "/");
-    if (path === undefined) return badPath(c);
-    const file = safeFileUrl(STATIC_DIR, path);
-    if (!file || !(await isFile(file))) return await next();
-    return sendFile(c, file, "no-cache");
-  });
+export function createStaticRoutes(classifier: URL = classifierDir()): Hono {
+  return new Hono()
+    .get("/vendor/*", (c) => {
+      const path = pathAfter(c, "/vendor/");
+      if (path === undefined) return badPath(c);
+      const file = VENDOR_FILES.get(path);
+      if (!file) return notFound(c);
+      return sendFile(c, file, "public, max-age=86400");
+    })
+    .get("/classifier/*", (c) => {
+      const path = pathAfter(c, "/classifier/");
+      if (path === undefined) return badPath(c);
+      const file = safeFileUrl(classifier, path);
+      if (!file) return notFound(c);
+      return sendFile(c, file, "no-cache");
+    })
+    .get("/", (c) => sendFile(c, new URL("index.html", STATIC_DIR), "no-cache"))
+    // Falls through on a miss so that routes mounted after this app (e.g. `/api/*`) still answer.
+    .get("/*", async (c, next) => {
+      const path = pathAfter(c, "/");
+      if (path === undefined) return badPath(c);
+      const file = safeFileUrl(STATIC_DIR, path);
+      if (!file || !(await isFile(file))) return await next();
+      return sendFile(c, file, "no-cache");
+    });
+}
+
+/** {@link createStaticRoutes} for the server's own model folder. */
+export const staticRoutes: Hono = createStaticRoutes();

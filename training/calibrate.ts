@@ -6,8 +6,8 @@
  * fitted in the model's `fer-model.json`, which the server, the page, `predict` and `evaluate`
  * apply. The weights are untouched and the top class never changes.
  *
- * The fit is on the averaged probabilities, so the same temperature will serve a model set (whose
- * scores are its members' weighted mean) once `scoreModelDir` reads one.
+ * The fit is on the averaged probabilities, so the same command calibrates a model set: its
+ * temperature is fitted on, and applied to, the members' weighted mean.
  *
  * @module
  */
@@ -25,7 +25,7 @@ import { runMain } from "../src/cli/run_main.ts";
 
 const HELP = `deno task calibrate --model DIR [flags]
 
-  --model DIR        exported model folder (required)
+  --model DIR        exported model folder, or model set folder (required)
   --split NAME       split to fit the temperature on (default Selection): Selection | Training |
                      PublicTest | PrivateTest
   --report NAME      split to report the calibration on (default PublicTest, or Selection when
@@ -126,7 +126,7 @@ async function main(args: string[]): Promise<number> {
   const source = { dataDir: values.data, csv: values.csv, tta };
   const fitScores = await scoreModelDir(values.model, fitSplit, source);
   if (
-    !fitScores.metadata.training?.selection && (fitSplit === "Selection" || fitSplit === "Training")
+    fitScores.selections.some((r) => !r) && (fitSplit === "Selection" || fitSplit === "Training")
   ) {
     console.log(
       `warning: ${values.model} was trained on all of Training; fitting on ${fitSplit} uses ` +

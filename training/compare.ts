@@ -1,5 +1,5 @@
 /**
- * `deno task compare A B`: a paired comparison of two exported models on the same images (a
+ * `deno task compare A B`: a paired comparison of two exported models or model sets on the same images (a
  * prepared split, a FER2013 CSV's split, or Selection), or of two per-item prediction files
  * (`--pairs A.json B.json`, format in `compare/pairs.ts`): both accuracies, the difference with a
  * 95% paired-bootstrap interval, McNemar's exact p on the items only one model gets right, and
@@ -9,18 +9,18 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { readModelMetadata } from "../src/model/io.ts";
 import { useWasmBackend } from "../src/engine/backend.ts";
 import { argmaxRows } from "./metrics.ts";
 import type { Tta } from "./predict_batches.ts";
-import { scoreModelDir } from "./evaluate.ts";
+import { readFolderFacts, scoreModelDir } from "./score.ts";
 import { EVAL_SPLITS, type EvalSplitName, isEvalSplit, loadEvalSplit } from "./eval_split.ts";
 import { comparePaired, type PairedComparison } from "./stats/paired.ts";
 import { matchPairs, readPairRecords } from "./compare/pairs.ts";
 import { type ComparisonHeading, comparisonJson, formatComparison } from "./compare/format.ts";
 import { runMain } from "../src/cli/run_main.ts";
 
-const HELP = `deno task compare A B [flags]          two model folders on the same images
+const HELP =
+  `deno task compare A B [flags]          two model (or model set) folders on the same images
 deno task compare --pairs A.json B.json   two per-item prediction files
 
   --split NAME       PublicTest | PrivateTest | Training | Selection (default PublicTest)
@@ -45,17 +45,18 @@ export async function compareModelDirs(
   split: EvalSplitName,
   options: { dataDir?: string; csv?: string; tta?: Tta; resamples?: number; seed?: number } = {},
 ): Promise<{ result: PairedComparison; heading: ComparisonHeading }> {
-  const [metaA, metaB] = await Promise.all([readModelMetadata(dirA), readModelMetadata(dirB)]);
+  // Either may be a model set: its members' labels, features and Selection records count.
+  const [metaA, metaB] = await Promise.all([readFolderFacts(dirA), readFolderFacts(dirB)]);
   if (metaA.labels.join() !== metaB.labels.join()) {
     throw new Error(
       `the models have different labels (${metaA.labels.join(", ")} vs ${metaB.labels.join(", ")})`,
     );
   }
-  const features = [...new Set([...metaA.features, ...metaB.features].map((f) => f.name))];
+  const features = [...new Set([...metaA.features, ...metaB.features])];
   // One set of images for both: for Selection, the draw both models agree on.
   const evalSplit = await loadEvalSplit(split, { ...options, features }, [
-    metaA.training?.selection,
-    metaB.training?.selection,
+    ...metaA.selections,
+    ...metaB.selections,
   ]);
   const score = async (dir: string) => {
     const s = await scoreModelDir(dir, split, { ...options, evalSplit });

@@ -1,5 +1,5 @@
 /**
- * `deno task evaluate`: measures an exported model on one split — from the prepared cache or straight
+ * `deno task evaluate`: measures an exported model or model set on one split — from the prepared cache or straight
  * from a FER2013 CSV (which may hold only a PrivateTest split), or the held-out Selection — with
  * its calibration (ECE, NLL, before and after the model's temperature), and writes `metrics.json`,
  * `confusion.svg` and `reliability.svg` next to the model.
@@ -8,32 +8,25 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { loadModelDir } from "../src/model/io.ts";
-import type { FerModelMetadata } from "../src/model/metadata.ts";
 import { useWasmBackend } from "../src/engine/backend.ts";
 import { applyTemperature } from "../src/classifier/temperature.ts";
-import { toTrainData } from "./dataset.ts";
-import { predictScores, type Tta } from "./predict_batches.ts";
+import type { Tta } from "./predict_batches.ts";
 import { argmaxRows, type ClassificationReport, confusionMatrix, formatReport } from "./metrics.ts";
 import { reportFromConfusion } from "./metrics.ts";
 import { confusionSvg } from "./charts.ts";
 import { reliabilitySvg } from "./reliability_chart.ts";
 import { meanNll, type Reliability, reliability } from "./stats/calibration.ts";
-import {
-  EVAL_SPLITS,
-  type EvalSplit,
-  type EvalSplitName,
-  isEvalSplit,
-  loadEvalSplit,
-} from "./eval_split.ts";
-import { PIXEL_SCALE } from "./run.ts";
+import { EVAL_SPLITS, type EvalSplitName, isEvalSplit } from "./eval_split.ts";
+import { type ModelScores, scoreModelDir, type ScoreOptions } from "./score.ts";
 import { runMain } from "../src/cli/run_main.ts";
+import { type FerSetMetadata, normalisedWeights } from "../src/model/set.ts";
 import { BadRowLog } from "./bad_rows.ts";
-import type { BadRow } from "../src/data/fer_csv.ts";
+
+export { type ModelScores, scoreModelDir, type ScoreOptions } from "./score.ts";
 
 const HELP = `deno task evaluate [flags]
 
-  --model DIR        exported model folder (default models/default)
+  --model DIR        exported model folder, or model set folder (default models/default)
   --split NAME       PublicTest | PrivateTest | Training | Selection (default PublicTest);
                      Selection = the held-out 10% of Training the model chose on (see README)
   --data DIR         prepared data folder (default data/prepared)
@@ -50,73 +43,6 @@ confidence bins and the mean negative log-likelihood, before and after the tempe
 
 /** Bins of the reliability table and ECE (Guo et al. 2017's and the issue's choice). */
 export const CALIBRATION_BINS = 15;
-
-/** A model's scores on one split. */
-export interface ModelScores {
-  /** The model's `fer-model.json`. */
-  metadata: FerModelMetadata;
-  /** The split scored. */
-  evalSplit: EvalSplit;
-  /** `count x classes` probabilities as the model outputs them (no temperature). */
-  scores: Float32Array;
-  /** True label per image. */
-  labels: Uint8Array;
-  /** Number of classes. */
-  classes: number;
-}
-
-/** Where {@link scoreModelDir} takes its images from. */
-export interface ScoreOptions {
-  /** Prepared data folder. */
-  dataDir?: string;
-  /** A FER2013 CSV instead of the prepared data. */
-  csv?: string;
-  /** With `csv`: throw at the first bad row instead of skipping it. */
-  strict?: boolean;
-  /** With `csv`: called for each skipped bad row. */
-  onBadRow?: (bad: BadRow) => void;
-  /** Test-time views averaged (default none). */
-  tta?: Tta;
-  /** Images already loaded (e.g. one Selection for two models): used instead of reading them. */
-  evalSplit?: EvalSplit;
-}
-
-/**
- * Scores the model in `modelDir` on a split (raw probabilities, test-time views averaged).
- * Selection is the model's own, from its fer-model.json.
- */
-export async function scoreModelDir(
-  modelDir: string,
-  split: EvalSplitName,
-  options: ScoreOptions = {},
-): Promise<ModelScores> {
-  const { model, metadata } = await loadModelDir(modelDir);
-  try {
-    const featureNames = metadata.features.map((f) => f.name);
-    const evalSplit = options.evalSplit ?? await loadEvalSplit(
-      split,
-      {
-        dataDir: options.dataDir,
-        csv: options.csv,
-        strict: options.strict,
-        onBadRow: options.onBadRow,
-        features: featureNames,
-      },
-      [metadata.training?.selection],
-    );
-    const classes = metadata.labels.length;
-    const { data } = toTrainData(evalSplit.split, {
-      classes,
-      features: featureNames,
-      labelSmoothing: 0,
-    });
-    const scale = metadata.input.scale ?? PIXEL_SCALE;
-    const scores = predictScores(model, data, scale, 256, options.tta ?? "none");
-    return { metadata, evalSplit, scores, labels: data.labels, classes };
-  } finally {
-    model.dispose();
-  }
-}
 
 /**
  * Evaluates the model in `modelDir` on a split and returns the report. With `csv`, bad rows go to
@@ -188,6 +114,12 @@ export function formatCalibration(c: CalibrationSummary): string {
   return lines.join("\n");
 }
 
+/** A set's members and their shares of the mean, e.g. `default 50% + default-untied 50%`. */
+export function setSummary(set: FerSetMetadata): string {
+  const shares = normalisedWeights(set.members);
+  return set.members.map((m, i) => `${m.path} ${(shares[i] * 100).toFixed(0)}%`).join(" + ");
+}
+
 async function main(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -236,6 +168,7 @@ async function main(args: string[]): Promise<number> {
   const calibration = summariseCalibration(scored);
   const seconds = (performance.now() - started) / 1000;
   console.log(`${values.model} on ${split}${tta === "none" ? "" : ` (tta ${tta})`}:`);
+  if (scored.metadata.kind === "set") console.log(`model set: ${setSummary(scored.metadata)}`);
   if (scored.evalSplit.warning) console.log(`note: ${scored.evalSplit.warning}`);
   console.log(formatReport(report));
   console.log(`\n${formatCalibration(calibration.summary)}`);

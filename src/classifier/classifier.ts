@@ -101,6 +101,23 @@ export class FerClassifier implements FaceClassifier {
     options: ClassifyOptions = {},
   ): Promise<FaceScores[]> {
     if (faces.length === 0) return [];
+    const averaged = await this.probabilities(faces, options);
+    // Calibrated after the views are averaged: the temperature was fitted on averaged scores.
+    const calibrated = this.temperature === 1
+      ? averaged
+      : applyTemperature(averaged, this.labels.length, this.temperature);
+    return toFaceScores(calibrated, faces.length, this.labels);
+  }
+
+  /**
+   * The model's own probabilities for `faces` (`faces.length × labels.length`, views averaged, no
+   * temperature): what {@link classify} rescales, and what a model set averages over its members.
+   */
+  async probabilities(
+    faces: readonly Uint8Array[],
+    options: ClassifyOptions = {},
+  ): Promise<Float32Array> {
+    if (faces.length === 0) return new Float32Array(0);
     const { width, height, channels } = this.metadata.input;
     const views = viewsPerFace(options.tta ?? "none", this.metadata.mirrorSymmetric);
     // The originals come first, so a face of the wrong size is reported under its own index.
@@ -113,15 +130,10 @@ export class FerClassifier implements FaceClassifier {
       return this.#plan ? this.#plan.run(x) : this.#model.predict(x) as tf.Tensor;
     });
     try {
-      const probabilities = await output.data();
-      const averaged = views === 1
+      const probabilities = await output.data() as Float32Array;
+      return views === 1
         ? probabilities
         : averageViews(probabilities, faces.length, this.labels.length, views);
-      // Calibrated after the views are averaged: the temperature was fitted on averaged scores.
-      const calibrated = this.temperature === 1
-        ? averaged
-        : applyTemperature(averaged, this.labels.length, this.temperature);
-      return toFaceScores(calibrated, faces.length, this.labels);
     } finally {
       output.dispose();
     }

@@ -15,4 +15,12 @@ export {
 export { type FaceScores, roundFaceScores, toFaceScores } from "./postprocess.ts";
 export { applyTemperature, isTemperature } from "./temperature.ts";
 export { faceByteLength, packFaceInput, splitFaces } from "./preprocess.ts";
-export { loadClassifier, type LoadClassifierOptions, modelVersion } from "./load.ts";
+export {
+  loadClassifier,
+  type LoadClassifierOptions,
+  type LoadedClassifier,
+  memberVersions,
+  modelVersion,
+  setVersion,
+} from "./load.ts";
+export { FerSetClassifier, type SetMember, weightedMeanProbabilities } from "./set_classifier.ts";

@@ -1,13 +1,17 @@
 /**
- * `deno task bench:serve [--model DIR] [--scale N] [--svg PATH]`: serving latency over loopback,
- * printed as a Markdown table and drawn as an SVG bar chart (default `$TMPDIR/bench-serve.svg`).
+ * `deno task bench:serve [--model DIR] [--baseline DIR] [--scale N] [--svg PATH]`: serving latency
+ * over loopback, printed as a Markdown table and drawn as an SVG bar chart (default
+ * `$TMPDIR/bench-serve.svg`). `--model` may be a model set (its members run one after another).
  *
  * Starts `main.ts` as its own process, then for (a) a 640x480 one-face JPEG, (b) a 1920-px group
  * photo and (c) a 32-face classify batch measures p50/p95 latency and requests/s at concurrency 1
  * and 8. The same work is timed in this process without HTTP (same pipeline, same wasm backend),
  * alternating with the c=1 requests, as the baseline, so the HTTP overhead shows as a ratio. Also
  * reports the per-face classification time against the 2 ms target and (a)'s p50 against the 60 ms
- * target, and the folded inference plan against plain `model.predict`.
+ * target (3.5 ms for a model set, issue 25's budget), and the folded inference plan against plain
+ * `model.predict`. With `--baseline DIR` (e.g. the single model a set is weighed against), that
+ * model's 32-face batches are timed interleaved with the served model's, in the same run, and the
+ * per-face ratio is printed: on a shared machine only such a ratio compares fairly.
  *
  * @module
  */
@@ -157,6 +161,7 @@ async function main(): Promise<void> {
     args: Deno.args,
     options: {
       model: { type: "string" },
+      baseline: { type: "string" },
       scale: { type: "string", default: "1" },
       svg: { type: "string", default: `${Deno.env.get("TMPDIR") ?? "/tmp"}/bench-serve.svg` },
     },
@@ -253,14 +258,24 @@ async function main(): Promise<void> {
       fold: false,
       warmUpBatches: [32],
     });
-    // ... and through the folded plan with the opt-in flip views (?tta=flip), twice the work.
-    const times = { folded: [] as number[], layers: [] as number[], flip: [] as number[] };
-    const variants = [
+    // ... and through the folded plan with the opt-in flip views (?tta=flip), twice the work;
+    // with --baseline, that model's folded plan too, in the same rounds.
+    const baseline = values.baseline
+      ? await loadClassifier(values.baseline, { keepBackend: true, warmUpBatches: [32] })
+      : undefined;
+    const times = {
+      folded: [] as number[],
+      layers: [] as number[],
+      flip: [] as number[],
+      baseline: [] as number[],
+    };
+    const variants: [keyof typeof times, () => Promise<unknown>][] = [
       ["folded", () => deps.classifier.classify(batch)],
       ["layers", () => plain.classify(batch)],
       ["flip", () => deps.classifier.classify(batch, { tta: "flip" })],
-    ] as const;
-    for (let k = 0; k < 10; k++) {
+    ];
+    if (baseline) variants.push(["baseline", () => baseline.classify(batch)]);
+    for (let k = 0; k < Math.max(10, Math.round(10 * scale)); k++) {
       for (const [name, run] of variants) {
         const t0 = performance.now();
         await run();
@@ -268,17 +283,20 @@ async function main(): Promise<void> {
       }
     }
     plain.dispose();
+    baseline?.dispose();
     bar.done();
     const one = summarize(single.latencies, single.wallMs);
     const foldedMs = percentile(times.folded, 0.5);
     const layersMs = percentile(times.layers, 0.5);
     const flipMs = percentile(times.flip, 0.5);
     const perFace = rows[2].local.p50 / 32;
+    // A model set's budget is issue 25's: what the most accurate JS peer takes per face.
+    const target = deps.model.kind === "set" ? 3.5 : 2;
     console.log(formatTable(rows));
     console.log();
     console.log(
       `per-face classification: ${perFace.toFixed(3)} ms in a 32-face batch, ${fmt(one.p50)} ms ` +
-        `alone (target <= 2 ms: ${perFace <= 2 ? "met" : "MISSED"}); ` +
+        `alone (target <= ${target} ms: ${perFace <= target ? "met" : "MISSED"}); ` +
         `(a) HTTP c=1 p50 ${fmt(rows[0].c1.p50)} ms (target <= 60 ms: ` +
         `${rows[0].c1.p50 <= 60 ? "met" : "MISSED"})`,
     );
@@ -287,6 +305,21 @@ async function main(): Promise<void> {
         `(${(layersMs / foldedMs).toFixed(2)}x); with ?tta=flip ${fmt(flipMs)} ms, ` +
         `${(flipMs / 32).toFixed(2)} ms a face (${(flipMs / foldedMs).toFixed(2)}x one view)`,
     );
+    if (baseline) {
+      const baselineMs = percentile(times.baseline, 0.5);
+      console.log(
+        `vs --baseline ${values.baseline}: ${(foldedMs / 32).toFixed(3)} ms a face against ` +
+          `${(baselineMs / 32).toFixed(3)} ms (32-face batches, p50 of ${times.baseline.length} ` +
+          `interleaved rounds): ${(foldedMs / baselineMs).toFixed(2)}x the baseline`,
+      );
+    }
+    if (deps.model.members) {
+      console.log(
+        `model set of ${deps.model.members.length}: ` +
+          deps.model.members.map((m) => `${m.path}@${m.version} ${(m.weight * 100).toFixed(0)}%`)
+            .join(" + "),
+      );
+    }
     console.log(
       `model ${deps.model.name}@${deps.model.version} (${deps.model.parameters} parameters, ` +
         `${deps.model.quantization}); ${navigator.hardwareConcurrency} CPUs; runs per config: ` +

@@ -9,6 +9,7 @@
 import { parseArgs } from "node:util";
 import { useWasmBackend } from "../engine/backend.ts";
 import { loadClassifier } from "../classifier/load.ts";
+import { FerSetClassifier } from "../classifier/set_classifier.ts";
 import { createFaceDetector } from "../detector/mod.ts";
 import { ImageInputError } from "../image/errors.ts";
 import { DEFAULT_MODEL_DIR } from "../server/config.ts";
@@ -25,7 +26,7 @@ const USAGE =
   --no-detect    the image is one pre-cropped face: classify it whole
   --tta MODE     none (default) or flip: average each face with its mirror image (more accurate,
                  twice the classify time)
-  --model DIR    exported model folder (default models/default)
+  --model DIR    exported model folder, or model set folder (default models/default)
 
 An image that cannot be used is reported on stderr and the others are still analysed; the exit
 code is then 1.`;
@@ -96,8 +97,13 @@ async function main(args: string[]): Promise<number> {
     return 1;
   }
   const detector = await createFaceDetector({ keepBackend: true });
+  const what = classifier instanceof FerSetClassifier
+    ? `model set ${classifier.metadata.name} (${
+      classifier.members.map((m) => `${m.path} ${(m.weight * 100).toFixed(0)}%`).join(" + ")
+    })`
+    : `model ${classifier.metadata.name}`;
   console.error(
-    `model ${classifier.metadata.name} loaded with the face detector on wasm in ` +
+    `${what} loaded with the face detector on wasm in ` +
       `${Math.round(performance.now() - started)} ms`,
   );
   let failures = 0;

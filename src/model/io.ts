@@ -8,6 +8,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { encodeWeight } from "./quantize.ts";
 import { FER_MODEL_METADATA_FILE, type FerModelMetadata, type Quantization } from "./metadata.ts";
+import {
+  type FerSetMetadata,
+  isSetMetadata,
+  parseSetMetadata,
+  readSetMembers,
+  type SetMemberFolder,
+} from "./set.ts";
 
 /** File name of the single weight shard written by {@link saveModelDir}. */
 export const WEIGHTS_FILE = "weights.bin";
@@ -137,10 +144,49 @@ export async function loadLayersModelDir(dir: string | URL): Promise<tf.LayersMo
   );
 }
 
-/** Reads `fer-model.json` from `dir`. */
-export async function readModelMetadata(dir: string | URL): Promise<FerModelMetadata> {
+async function readMetadataJson(dir: string | URL): Promise<unknown> {
   const bytes = await readModelFile(dir, FER_MODEL_METADATA_FILE);
-  return JSON.parse(new TextDecoder().decode(bytes)) as FerModelMetadata;
+  return JSON.parse(new TextDecoder().decode(bytes));
+}
+
+/** What a model folder holds: one exported model, or a set of them in its subfolders. */
+export type ModelFolder =
+  | { kind: "model"; metadata: FerModelMetadata }
+  | { kind: "set"; metadata: FerSetMetadata; members: SetMemberFolder[] };
+
+/**
+ * Reads `fer-model.json` from `dir`, and for a set (`"kind": "set"`, see `set.ts`) its members'
+ * too, checked: same labels in the same order, one input size, no nested sets.
+ */
+export async function readModelFolder(dir: string | URL): Promise<ModelFolder> {
+  const json = await readMetadataJson(dir);
+  if (!isSetMetadata(json)) return { kind: "model", metadata: json as FerModelMetadata };
+  const where = dir instanceof URL ? dir.pathname : dir;
+  const metadata = parseSetMetadata(json, where);
+  const members = await readSetMembers(
+    dir,
+    metadata,
+    async (member) => await readMetadataJson(member) as FerModelMetadata,
+  );
+  return { kind: "set", metadata, members };
+}
+
+/**
+ * Reads `fer-model.json` from `dir`.
+ *
+ * @throws {Error} when `dir` holds a model set: the caller needs one model (use a member).
+ */
+export async function readModelMetadata(dir: string | URL): Promise<FerModelMetadata> {
+  const json = await readMetadataJson(dir);
+  if (isSetMetadata(json)) {
+    const where = dir instanceof URL ? dir.pathname : dir;
+    const paths = (json as { members?: { path?: string }[] }).members?.map((m) => m.path);
+    throw new Error(
+      `${where} is a model set (fer-model.json "kind": "set"), not one model; this needs a single ` +
+        `model: give one of its members (${paths?.join(", ") ?? "none listed"})`,
+    );
+  }
+  return json as FerModelMetadata;
 }
 
 /** Loads an exported model folder: the model and its `fer-model.json`. */

@@ -41,6 +41,8 @@ export interface SplitMetrics {
 export interface FerModelMetadata {
   /** Bumped when the layout of this file changes. */
   formatVersion: 1;
+  /** `model` (or absent): one exported model; a set's `fer-model.json` is `FerSetMetadata`. */
+  kind?: "model";
   /** Short model name, e.g. `default`, `model-a`. */
   name: string;
   /** Human-readable description of the architecture. */

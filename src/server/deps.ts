@@ -20,32 +20,64 @@ export interface Limits extends AdmissionSettings {
   maxClassifyFaces: number;
 }
 
+/** One member of a model set as `GET /api/model` describes it. */
+export interface ModelMemberInfo {
+  /** Its subfolder in the set's folder. */
+  path: string;
+  /** Its model name from its `fer-model.json`. */
+  name: string;
+  /** Its content hash, see `modelVersion`. */
+  version: string;
+  /** Its share of the set's mean (the members' weights sum to 1). */
+  weight: number;
+  /** Bytes of its `model.json` plus weights. */
+  sizeBytes: number;
+  /** Trainable parameters. */
+  parameters: number;
+  /** Mirror-tied weights: a flip view costs it nothing. */
+  mirrorSymmetric: boolean;
+  /** Its input geometry and pixel scaling (members may scale pixels differently). */
+  input: FerModelMetadata["input"];
+  /** Weight quantization. */
+  quantization: FerModelMetadata["quantization"];
+}
+
 /** The model as `GET /api/model` describes it. */
 export interface ModelInfo {
+  /** `model`: one exported model; `set`: the weighted mean of {@link members}. */
+  kind: "model" | "set";
   /** Model name from `fer-model.json`. */
   name: string;
-  /** Short content hash of the weights, see `modelVersion`. */
+  /**
+   * Short content hash of the weights, see `modelVersion` (for a set: of its members' versions
+   * and weights).
+   */
   version: string;
   /** Architecture description. */
   architecture: string;
   /** Class names in output order. */
   labels: readonly string[];
-  /** Input geometry and pixel scaling. */
+  /** Input geometry and pixel scaling (for a set: its first member's; see each member's). */
   input: FerModelMetadata["input"];
-  /** Weight quantization. */
-  quantization: FerModelMetadata["quantization"];
-  /** Trainable parameters. */
+  /** Weight quantization (for a set: the members' when they agree, else `mixed`). */
+  quantization: FerModelMetadata["quantization"] | "mixed";
+  /** Trainable parameters (for a set: all members'). */
   parameters: number;
-  /** Bytes of `model.json` plus weights. */
+  /** Bytes of `model.json` plus weights (for a set: all members'). */
   sizeBytes: number;
-  /** Mirror-tied weights: `?tta=flip` answers from one view, at no extra cost. */
+  /**
+   * Mirror-tied weights: `?tta=flip` answers from one view, at no extra cost (for a set: every
+   * member is).
+   */
   mirrorSymmetric: boolean;
   /** Calibration temperature every answer's probabilities are rescaled with (1 = none). */
   temperature: number;
   /** Metrics the model shipped with. */
   metrics: FerModelMetadata["metrics"];
-  /** When it was exported. */
+  /** When it was exported (for a set: assembled). */
   exportedAt: string;
+  /** For a set: its members, in the order they are averaged. */
+  members?: ModelMemberInfo[];
 }
 
 /** Which TensorFlow.js backend runs inference. */
@@ -83,6 +115,7 @@ export interface AppDeps {
 /** The {@link ModelInfo} of a model folder's metadata. */
 export function modelInfo(metadata: FerModelMetadata, version: string): ModelInfo {
   return {
+    kind: "model",
     name: metadata.name,
     version,
     architecture: metadata.architecture,

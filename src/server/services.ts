@@ -7,10 +7,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { useWasmBackend } from "../engine/backend.ts";
-import { loadClassifier, modelVersion } from "../classifier/load.ts";
+import { loadClassifier } from "../classifier/load.ts";
 import { createFaceDetector } from "../detector/mod.ts";
 import type { ServerConfig } from "./config.ts";
-import { type AppDeps, modelInfo, type RuntimeInfo } from "./deps.ts";
+import type { AppDeps, RuntimeInfo } from "./deps.ts";
+import { describeModel } from "./model_info.ts";
 import { HealthMonitor } from "./health.ts";
 import { modelCanary } from "./canary.ts";
 
@@ -55,12 +56,13 @@ export async function loadServices(
     if (!(error instanceof Deno.errors.NotFound)) throw error;
     const where = config.modelDir instanceof URL ? config.modelDir.pathname : config.modelDir;
     throw new Error(
-      `no exported model in ${where} (model.json, weights.bin, fer-model.json); ` +
+      `no exported model in ${where} (model.json, weights.bin, fer-model.json, or a model ` +
+        `set's fer-model.json and member folders): ${(error as Error).message}; ` +
         "set MODEL_DIR to an exported model folder or run `deno task export`",
       { cause: error },
     );
   });
-  const version = await modelVersion(config.modelDir);
+  const model = await describeModel(classifier, config.modelDir);
   const runtime = await runtimeInfo(classifier.inference);
   const t2 = performance.now();
   const detector = await createFaceDetector({ keepBackend: true });
@@ -81,7 +83,7 @@ export async function loadServices(
     deps: {
       classifier,
       detector,
-      model: modelInfo(classifier.metadata, version),
+      model,
       limits: {
         maxBodyBytes: config.maxBodyBytes,
         maxPixels: config.maxPixels,

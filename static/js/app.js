@@ -8,7 +8,8 @@
  * @module
  */
 import { startCamera, stopCamera } from "./camera.js";
-import { BrowserClassifier, ClassifyError, classifyOnServer, withTta } from "./classifiers.js";
+import { ClassifyError, classifyOnServer, withTta } from "./classifiers.js";
+import { loadBrowserClassifier } from "./browser_model.js";
 import { createFaceDetector, toDetections } from "./detector.js";
 import { cropAlignedFacesFromContext } from "./face_align.js";
 import { cropFacesFromContext } from "./face_crop.js";
@@ -48,7 +49,8 @@ const state = {
   /** @type {"none" | "flip"} */ tta: "none",
   /** Level the eyes in each crop, as the server does (`?align=off` crops upright, to compare). */
   align: new URLSearchParams(location.search).get("align") !== "off",
-  /** @type {BrowserClassifier | undefined} */ browserClassifier: undefined,
+  /** @type {import("./browser_model.js").PageClassifier | undefined} */ browserClassifier:
+    undefined,
   /** @type {any} */ detector: undefined,
   /** @type {any} */ photoDetector: undefined,
   /** @type {MediaStream | undefined} */ stream: undefined,
@@ -241,7 +243,7 @@ async function setMode(/** @type {"server" | "browser"} */ mode) {
   if (mode === "browser" && !state.browserClassifier) {
     modeBadge.textContent = "Loading the in-browser model…";
     try {
-      state.browserClassifier = await BrowserClassifier.load();
+      state.browserClassifier = await loadBrowserClassifier();
     } catch (error) {
       modeBadge.textContent = `In-browser mode unavailable: ${
         /** @type {Error} */ (error).message

@@ -2,7 +2,8 @@
 /// <reference lib="dom" />
 /**
  * The two ways the page turns 48x48 grayscale faces into class scores: `POST /api/classify` on the
- * server, or the same quantized model run in this browser with tfjs on its wasm backend.
+ * server, or the same quantized model (or model set) run in this browser with tfjs on its wasm
+ * backend.
  *
  * @module
  */
@@ -164,25 +165,27 @@ export function applyTemperature(probabilities, classes, temperature) {
 }
 
 /**
- * Loads a classic script once (the tfjs UMD bundles, which define `globalThis.tf`).
- * @param {string} src
- * @returns {Promise<void>}
+ * Rows of `count` faces from a flat matrix, temperature applied, in {@link EMOTIONS} order.
+ * @param {Float32Array} flat `count x classes` probabilities
+ * @param {number} count
+ * @param {number} temperature
+ * @returns {number[][]}
  */
-function loadScript(src) {
-  const existing = document.querySelector(`script[src="${src}"]`);
-  if (existing) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = src;
-    script.onload = () => resolve();
-    script.onerror = () => reject(new Error(`could not load ${src}`));
-    document.head.append(script);
-  });
+export function calibratedRows(flat, count, temperature) {
+  const classes = flat.length / count;
+  // After the views (and a set's members) are averaged, as on the server: the temperature was
+  // fitted on such scores.
+  const scaled = temperature === 1 ? flat : applyTemperature(flat, classes, temperature);
+  return Array.from(
+    { length: count },
+    (_, i) => Array.from(scaled.slice(i * classes, i * classes + EMOTIONS.length)),
+  );
 }
 
 /**
  * The classifier running in this browser: tfjs with the wasm backend and the server's own quantized
  * model files (served at `/classifier/`), with the pixel scaling read from its `fer-model.json`.
+ * `browser_model.js` loads it (or a model set of them).
  */
 export class BrowserClassifier {
   /**
@@ -204,38 +207,12 @@ export class BrowserClassifier {
   }
 
   /**
-   * Downloads tfjs, the wasm backend and the model from this server (nothing from a CDN).
-   * @param {string} [base] URL prefix of the model folder
-   */
-  static async load(base = "/classifier/") {
-    // The ES2017 builds: the ES5 tf.min.js falls back to `Function(...)` for its regenerator
-    // runtime, which the page's Content Security Policy (no 'unsafe-eval') refuses.
-    await loadScript("/vendor/tfjs/tf.es2017.min.js");
-    await loadScript("/vendor/tfjs-backend-wasm/tf-backend-wasm.es2017.min.js");
-    const tf = /** @type {any} */ (globalThis).tf;
-    tf.wasm.setWasmPaths("/vendor/tfjs-backend-wasm/");
-    if (!(await tf.setBackend("wasm"))) throw new Error("the tfjs wasm backend failed to start");
-    await tf.ready();
-    const metaResponse = await fetch(`${base}fer-model.json`);
-    if (!metaResponse.ok) throw new Error(`model metadata missing (${metaResponse.status})`);
-    const meta = await metaResponse.json();
-    if (meta.features?.length) {
-      throw new Error(`model "${meta.name}" needs extra feature inputs; use server mode`);
-    }
-    const model = await tf.loadLayersModel(`${base}model.json`);
-    const input = meta.input ?? { scale: 1 / 255, offset: 0 };
-    const temperature = meta.temperature ?? 1;
-    return new BrowserClassifier(tf, model, input, meta.mirrorSymmetric === true, temperature);
-  }
-
-  /**
+   * The model's own probabilities (views averaged, no temperature), `faces.length x classes`.
    * @param {Uint8Array[]} faces 48x48 grayscale faces
-   * @param {{ tta?: "none" | "flip" }} [options] `flip`: average each face with its mirror image,
-   *   as the server's `?tta=flip` does
-   * @returns {Promise<number[][]>} scores per face, {@link EMOTIONS} order
+   * @param {{ tta?: "none" | "flip" }} [options]
+   * @returns {Promise<Float32Array>}
    */
-  async classify(faces, { tta = "none" } = {}) {
-    if (faces.length === 0) return [];
+  async probabilities(faces, { tta = "none" } = {}) {
     const { tf, input } = this;
     const pixels = new Float32Array(faces.length * FACE_BYTES);
     faces.forEach((face, i) => {
@@ -253,9 +230,17 @@ export class BrowserClassifier {
     });
     const raw = await output.data();
     output.dispose();
-    const classes = raw.length / faces.length;
-    // After the views are averaged, as on the server: the temperature was fitted on such scores.
-    const flat = this.temperature === 1 ? raw : applyTemperature(raw, classes, this.temperature);
-    return faces.map((_, i) => Array.from(flat.slice(i * classes, i * classes + EMOTIONS.length)));
+    return raw;
+  }
+
+  /**
+   * @param {Uint8Array[]} faces 48x48 grayscale faces
+   * @param {{ tta?: "none" | "flip" }} [options] `flip`: average each face with its mirror image,
+   *   as the server's `?tta=flip` does
+   * @returns {Promise<number[][]>} scores per face, {@link EMOTIONS} order
+   */
+  async classify(faces, options = {}) {
+    if (faces.length === 0) return [];
+    return calibratedRows(await this.probabilities(faces, options), faces.length, this.temperature);
   }
 }

@@ -4,6 +4,7 @@
  */
 import { assertAlmostEquals, assertEquals, assertOk } from "../assert.ts";
 import { loadClassifier } from "../../src/classifier/load.ts";
+import { FerSetClassifier } from "../../src/classifier/set_classifier.ts";
 import { DEFAULT_MODEL_DIR } from "../../src/server/config.ts";
 import { FER_EMOTIONS } from "../../src/labels.ts";
 
@@ -25,8 +26,14 @@ Deno.test({
     const classifier = await loadClassifier(DEFAULT_MODEL_DIR);
     try {
       const meta = classifier.metadata;
-      assertEquals(meta.features, []);
-      assertEquals([meta.input.width, meta.input.height, meta.input.channels], [48, 48, 1]);
+      // The shipped default may be a model set: then each member must be an image-only 48x48 model.
+      const models = classifier instanceof FerSetClassifier
+        ? classifier.members.map((m) => m.classifier.metadata)
+        : [classifier.metadata];
+      for (const model of models) {
+        assertEquals(model.features, []);
+        assertEquals([model.input.width, model.input.height, model.input.channels], [48, 48, 1]);
+      }
       for (const label of FER_EMOTIONS) assertOk(meta.labels.includes(label), label);
       const faces = [0, 128, 255].map((v) => new Uint8Array(2304).fill(v));
       faces.push(Uint8Array.from({ length: 2304 }, (_, i) => (i * 37 + (i >> 6) * 11) & 255));

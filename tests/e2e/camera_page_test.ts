@@ -44,7 +44,7 @@ if (!hasChromium) {
 async function serverModelEnv(): Promise<{ env: Record<string, string>; cleanup?: string }> {
   if (Deno.env.get("MODEL_DIR")) return { env: {} };
   try {
-    await Deno.stat(new URL("../../models/default/model.json", import.meta.url));
+    await Deno.stat(new URL("../../models/default/fer-model.json", import.meta.url));
     return { env: {} };
   } catch {
     const { writeTinyModelDir } = await import("../classifier/tiny_model.ts");

@@ -2,7 +2,9 @@
  * The page's in-browser classifier and the server's show the same calibrated probabilities: the
  * page's temperature function matches `src/classifier/temperature.ts`, and the page's
  * `BrowserClassifier`, run in Deno on the same tfjs and model, answers what `FerClassifier` does
- * with fer-model.json's temperature, with and without mirror views.
+ * with fer-model.json's temperature, with and without mirror views. For a model set, the page
+ * loads the folder through the server's own `/classifier/` route and its set answers what the
+ * server's set does (and what the weighted mean computed by hand gives).
  *
  * @module
  */
@@ -14,7 +16,18 @@ import { FER_INPUT } from "../../src/model/metadata.ts";
 import { FER_EMOTIONS } from "../../src/labels.ts";
 import { applyTemperature, BrowserClassifier } from "../../static/js/classifiers.js";
 import { tinyFerModel, tinyMetadata } from "../classifier/tiny_model.ts";
-import { assertAlmostEquals, assertEquals, assertThrows } from "../assert.ts";
+import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../assert.ts";
+import { pathToFileURL } from "node:url";
+import { loadClassifier } from "../../src/classifier/load.ts";
+import {
+  BrowserSetClassifier,
+  loadClassifierFolder,
+  weightedMeanProbabilities,
+} from "../../static/js/browser_model.js";
+import { weightedMeanProbabilities as serverMean } from "../../src/classifier/set_classifier.ts";
+import { createStaticRoutes } from "../../routes/static.ts";
+import { expectedSetRows, seededFace, writeTinySet } from "../classifier/tiny_set.ts";
+import { withTempDir } from "../temp_dir.ts";
 
 await useWasmBackend();
 
@@ -63,4 +76,62 @@ Deno.test("the page's in-browser classifier gives the server classifier's calibr
     pageModel.dispose();
     server.dispose();
   }
+});
+
+Deno.test("page and server weighted means agree; the page refuses what the server refuses", async () => {
+  const parts = [[0.9, 0.1, 0.3, 0.7], [0.2, 0.8, 0.6, 0.4], [0.5, 0.5, 0.1, 0.9]];
+  const weights = [1, 2.5, 0.5];
+  const page = weightedMeanProbabilities(parts, weights);
+  serverMean(parts, weights).forEach((p, i) => assertAlmostEquals(page[i], p, 1e-7));
+  await assertThrows(() => weightedMeanProbabilities(parts, [1, 0, 1]), "finite numbers > 0");
+  await assertThrows(() => weightedMeanProbabilities([[1], [1, 0]], [1, 1]), "1 vs 2");
+});
+
+Deno.test("the page loads a model set from /classifier/ and gives the server set's probabilities", async () => {
+  await withTempDir("fer-page-set-", async (dir) => {
+    const temperature = 0.6;
+    const setDir = await writeTinySet(dir, temperature);
+    // The route the server serves MODEL_DIR from, pointed at the set; the page fetches through it.
+    const routes = createStaticRoutes(pathToFileURL(`${setDir}/`));
+    const fetched: string[] = [];
+    const fetchFn = (url: string, init?: RequestInit) => {
+      fetched.push(url);
+      return Promise.resolve(routes.request(url, init));
+    };
+    const page = await loadClassifierFolder(tf, "/classifier/", fetchFn);
+    const server = await loadClassifier(setDir, { warmUpBatches: [] });
+    try {
+      assertOk(page instanceof BrowserSetClassifier, "the page sees a set");
+      assertEquals(page.members.map((m) => [m.path, m.weight]), [["a", 3], ["b", 1]]);
+      assertEquals(page.temperature, temperature);
+      for (const file of ["a/model.json", "a/weights.bin", "b/model.json", "b/weights.bin"]) {
+        assertOk(fetched.includes(`/classifier/${file}`), `fetched ${file}: ${fetched.join(" ")}`);
+      }
+      const faces = [5, 6, 7].map(seededFace);
+      for (const tta of ["none", "flip"] as const) {
+        const pageRows = await page.classify(faces, { tta });
+        const serverFaces = await server.classify(faces, { tta });
+        const byHand = await expectedSetRows(dir, faces, tta, temperature);
+        serverFaces.forEach((f, i) => {
+          FER_EMOTIONS.forEach((e, k) => {
+            assertAlmostEquals(pageRows[i][k], f.scores[e], 1e-5);
+            assertAlmostEquals(pageRows[i][k], byHand[i][k], 1e-5);
+          });
+        });
+      }
+      // A set whose member has other labels is refused by the page too.
+      const metaPath = `${setDir}/b/fer-model.json`;
+      const b = JSON.parse(await Deno.readTextFile(metaPath));
+      await Deno.writeTextFile(metaPath, JSON.stringify({ ...b, labels: [...b.labels].reverse() }));
+      await assertThrows(
+        () => loadClassifierFolder(tf, "/classifier/", fetchFn),
+        'member "b" has other labels',
+      );
+    } finally {
+      if (page instanceof BrowserSetClassifier) {
+        page.members.forEach((m) => m.classifier.model.dispose());
+      }
+      server.dispose();
+    }
+  });
 });

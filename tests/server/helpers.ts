@@ -8,8 +8,9 @@
 import { createApp } from "../../src/server/app.ts";
 import { type AppDeps, type Limits, modelInfo } from "../../src/server/deps.ts";
 import { useWasmBackend } from "../../src/engine/backend.ts";
-import { loadClassifier, modelVersion } from "../../src/classifier/load.ts";
+import { loadClassifier, type LoadedClassifier } from "../../src/classifier/load.ts";
 import type { FaceClassifier, FerClassifier } from "../../src/classifier/classifier.ts";
+import { describeModel } from "../../src/server/model_info.ts";
 import type { DetectedFace, FaceDetector } from "../../src/detector/types.ts";
 import type { RgbaImage } from "../../src/image/decode.ts";
 import { crc32, encodeGrayPng } from "../../src/data/png.ts";
@@ -116,7 +117,8 @@ export function heldClassifier(classifier: FaceClassifier, hold: Hold): FaceClas
 export interface TestApp {
   app: Hono;
   deps: AppDeps;
-  classifier: FerClassifier;
+  /** The loaded classifier (a model set when `modelDir` holds one). */
+  classifier: LoadedClassifier;
   /** The started canary monitor the app reports on `/healthz`. */
   health: HealthMonitor;
   close(): Promise<void>;
@@ -125,7 +127,7 @@ export interface TestApp {
 /** Extras for {@link tinyApp}. */
 export interface TinyAppOptions {
   /** Wraps the real tiny classifier the routes (and the canary) use, e.g. {@link heldClassifier}. */
-  wrapClassifier?: (classifier: FerClassifier) => FaceClassifier;
+  wrapClassifier?: (classifier: LoadedClassifier) => FaceClassifier;
   /** Health monitor to use instead of a started canary of the served models. */
   health?: HealthMonitor;
   /** Options (clock, interval, memory sampler) of the default canary monitor. */
@@ -136,7 +138,7 @@ export interface TinyAppOptions {
 
 /**
  * Builds the real app around the tiny seeded model (wasm backend) and `detector`; with `modelDir`,
- * around that exported model instead (its version is then its real content hash). Like
+ * around that exported model or model set instead (its version is then its real content hash). Like
  * `loadServices`, it records the canary baseline before returning.
  */
 export async function tinyApp(
@@ -148,7 +150,10 @@ export async function tinyApp(
   await useWasmBackend();
   const dir = modelDir ?? await writeTinyModelDir();
   const classifier = await loadClassifier(dir, { warmUpBatches: [] });
-  const version = modelDir ? await modelVersion(modelDir) : "test";
+  // With a model folder, /api/model describes it as the server would (a set with its members).
+  const model = modelDir
+    ? await describeModel(classifier, modelDir)
+    : modelInfo((classifier as FerClassifier).metadata, "test");
   const served = options.wrapClassifier?.(classifier) ?? classifier;
   const health = options.health ??
     new HealthMonitor(modelCanary({ detector, classifier: served }), options.healthOptions);
@@ -156,7 +161,7 @@ export async function tinyApp(
   const deps: AppDeps = {
     classifier: served,
     detector,
-    model: modelInfo(classifier.metadata, version),
+    model,
     limits: { ...TEST_LIMITS, ...limits },
     runtime: () => ({ backend: "wasm", simd: true, inference: classifier.inference }),
     health,

@@ -3,6 +3,10 @@ import { assertEquals, assertOk } from "../assert.ts";
 import { writeTinyModelDir } from "../classifier/tiny_model.ts";
 import { useWasmBackend } from "../../src/engine/backend.ts";
 import { whitePng } from "../image/bad_images.ts";
+import { loadClassifier } from "../../src/classifier/load.ts";
+import { predictImage } from "../../src/server/predict_image.ts";
+import { writeTinySet } from "../classifier/tiny_set.ts";
+import { withTempDir } from "../temp_dir.ts";
 
 // The tiny model is written on wasm too (the cpu backend would print its tfjs-node banner).
 await useWasmBackend();
@@ -73,6 +77,26 @@ Deno.test("predict prints each face's emotion, confidence and time, or JSON", as
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("predict --model SET answers what the set gives in-process", async () => {
+  await withTempDir("fer-predict-set-", async (dir) => {
+    const setDir = await writeTinySet(dir, 0.8);
+    const run = await predict("--image", FACE, "--json", "--no-detect", "--model", setDir);
+    assertEquals(run.code, 0, run.stderr);
+    assertOk(run.stderr.includes("model set tiny-set (a 75% + b 25%) loaded"), run.stderr);
+    const set = await loadClassifier(setDir, { warmUpBatches: [] });
+    try {
+      const noDetector = { detect: () => Promise.reject(new Error("not called")) };
+      const expected = await predictImage(await Deno.readFile(FACE), {
+        detector: noDetector,
+        classifier: set,
+      }, { detect: false });
+      assertEquals(JSON.parse(run.stdout).faces, JSON.parse(JSON.stringify(expected.faces)));
+    } finally {
+      set.dispose();
+    }
+  });
 });
 
 Deno.test("predict: clear messages and non-zero exits for bad usage, files and models", async () => {

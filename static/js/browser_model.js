@@ -1,0 +1,163 @@
+// @ts-check
+/// <reference lib="dom" />
+/**
+ * The in-browser mode's model: starts tfjs on its wasm backend (served from this server, nothing
+ * from a CDN) and loads the folder served at `/classifier/`, one model or a model set (its
+ * `fer-model.json` says `"kind": "set"` and lists member subfolders with weights), as the server
+ * loads `MODEL_DIR`. A set classifies like the server's `FerSetClassifier`.
+ *
+ * @module
+ */
+import { BrowserClassifier, calibratedRows } from "./classifiers.js";
+
+/** @typedef {BrowserClassifier | BrowserSetClassifier} PageClassifier the in-browser classifier */
+
+/**
+ * Loads a classic script once (the tfjs UMD bundles, which define `globalThis.tf`).
+ * @param {string} src
+ * @returns {Promise<void>}
+ */
+function loadScript(src) {
+  const existing = document.querySelector(`script[src="${src}"]`);
+  if (existing) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = src;
+    script.onload = () => resolve();
+    script.onerror = () => reject(new Error(`could not load ${src}`));
+    document.head.append(script);
+  });
+}
+
+/**
+ * The weighted mean of equally sized probability matrices, as the server's
+ * `src/classifier/set_classifier.ts` computes a model set's scores: `sum w_i * part_i / sum w_i`.
+ * @param {ArrayLike<number>[]} parts
+ * @param {number[]} weights finite numbers > 0
+ * @returns {Float32Array}
+ */
+export function weightedMeanProbabilities(parts, weights) {
+  if (parts.length === 0 || parts.length !== weights.length) {
+    throw new RangeError(`${parts.length} probability matrices for ${weights.length} weights`);
+  }
+  if (!weights.every((w) => Number.isFinite(w) && w > 0)) {
+    throw new RangeError(`weights must be finite numbers > 0, got ${weights.join(", ")}`);
+  }
+  const length = parts[0].length;
+  if (!parts.every((p) => p.length === length)) {
+    throw new RangeError(`probability matrices of ${parts.map((p) => p.length).join(" vs ")}`);
+  }
+  const total = weights.reduce((a, b) => a + b, 0);
+  const sum = new Float64Array(length);
+  parts.forEach((part, m) => {
+    const w = weights[m] / total;
+    for (let i = 0; i < length; i++) sum[i] += w * part[i];
+  });
+  return Float32Array.from(sum);
+}
+
+/**
+ * Downloads tfjs, the wasm backend and the model (or model set) from this server.
+ * @param {string} [base] URL prefix of the model folder
+ * @returns {Promise<BrowserClassifier | BrowserSetClassifier>}
+ */
+export async function loadBrowserClassifier(base = "/classifier/") {
+  // The ES2017 builds: the ES5 tf.min.js falls back to `Function(...)` for its regenerator
+  // runtime, which the page's Content Security Policy (no 'unsafe-eval') refuses.
+  await loadScript("/vendor/tfjs/tf.es2017.min.js");
+  await loadScript("/vendor/tfjs-backend-wasm/tf-backend-wasm.es2017.min.js");
+  const tf = /** @type {any} */ (globalThis).tf;
+  tf.wasm.setWasmPaths("/vendor/tfjs-backend-wasm/");
+  if (!(await tf.setBackend("wasm"))) throw new Error("the tfjs wasm backend failed to start");
+  await tf.ready();
+  return await loadClassifierFolder(tf, base);
+}
+
+/**
+ * A model set in this browser, as the server's `FerSetClassifier`: each member scores the faces
+ * with its own views, scaling and mirror tie; the weighted mean is rescaled by the set's
+ * temperature (the members' own temperatures are not used).
+ */
+export class BrowserSetClassifier {
+  /**
+   * @param {{ path: string, weight: number, classifier: BrowserClassifier }[]} members
+   * @param {number} [temperature] the set's fer-model.json temperature (1 = none)
+   */
+  constructor(members, temperature = 1) {
+    if (members.length === 0) throw new RangeError("a model set needs members");
+    if (!(Number.isFinite(temperature) && temperature > 0)) {
+      throw new RangeError(`set temperature must be a finite number > 0, got ${temperature}`);
+    }
+    this.members = members;
+    this.temperature = temperature;
+  }
+
+  /**
+   * @param {Uint8Array[]} faces 48x48 grayscale faces
+   * @param {{ tta?: "none" | "flip" }} [options]
+   * @returns {Promise<number[][]>} scores per face, {@link EMOTIONS} order
+   */
+  async classify(faces, options = {}) {
+    if (faces.length === 0) return [];
+    const parts = [];
+    for (const m of this.members) parts.push(await m.classifier.probabilities(faces, options));
+    const mean = weightedMeanProbabilities(parts, this.members.map((m) => m.weight));
+    return calibratedRows(mean, faces.length, this.temperature);
+  }
+}
+
+/**
+ * Loads the model or model set whose folder is served at `base` (its `fer-model.json` says which;
+ * a set's members are subfolders of it), on the already started tfjs `tf`.
+ * @param {any} tf the tfjs namespace
+ * @param {string} base URL prefix of the folder, ending in `/`
+ * @param {(url: string, init?: RequestInit) => Promise<Response>} [fetchFn] (tests pass the app's)
+ * @returns {Promise<BrowserClassifier | BrowserSetClassifier>}
+ */
+export async function loadClassifierFolder(tf, base, fetchFn = (url, init) => fetch(url, init)) {
+  /** @param {string} prefix */
+  const metadataAt = async (prefix) => {
+    const response = await fetchFn(`${prefix}fer-model.json`);
+    if (!response.ok) throw new Error(`model metadata missing at ${prefix} (${response.status})`);
+    return await response.json();
+  };
+  /** @param {string} prefix @param {any} meta */
+  const modelAt = async (prefix, meta) => {
+    if (meta.features?.length) {
+      throw new Error(`model "${meta.name}" needs extra feature inputs; use server mode`);
+    }
+    const model = await tf.loadLayersModel(`${prefix}model.json`, {
+      fetchFunc: (/** @type {string} */ url, /** @type {RequestInit} */ init) => fetchFn(url, init),
+    });
+    const input = meta.input ?? { scale: 1 / 255, offset: 0 };
+    return { model, input, mirrorSymmetric: meta.mirrorSymmetric === true };
+  };
+  const meta = await metadataAt(base);
+  if (meta.kind !== "set") {
+    const { model, input, mirrorSymmetric } = await modelAt(base, meta);
+    return new BrowserClassifier(tf, model, input, mirrorSymmetric, meta.temperature ?? 1);
+  }
+  const listed = Array.isArray(meta.members) ? meta.members : [];
+  if (listed.length === 0) throw new Error(`model set "${meta.name}" lists no members`);
+  const members = [];
+  for (const { path, weight } of listed) {
+    if (typeof path !== "string" || !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(path) || path === "..") {
+      throw new Error(`model set member path ${JSON.stringify(path)} is not a subfolder name`);
+    }
+    if (!(typeof weight === "number" && Number.isFinite(weight) && weight > 0)) {
+      throw new Error(`model set member "${path}": weight must be a number > 0, got ${weight}`);
+    }
+    const memberMeta = await metadataAt(`${base}${path}/`);
+    if (JSON.stringify(memberMeta.labels) !== JSON.stringify(meta.labels)) {
+      throw new Error(`model set member "${path}" has other labels than the set`);
+    }
+    const { model, input, mirrorSymmetric } = await modelAt(`${base}${path}/`, memberMeta);
+    // The member's own temperature stays unused: the set's applies to the mean.
+    members.push({
+      path,
+      weight,
+      classifier: new BrowserClassifier(tf, model, input, mirrorSymmetric),
+    });
+  }
+  return new BrowserSetClassifier(members, meta.temperature ?? 1);
+}
