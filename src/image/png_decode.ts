@@ -69,7 +69,9 @@ const INFLATE_CHUNK = 1 << 20;
  */
 function inflate(info: PngInfo, expected: number): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
-    const out = new Uint8Array(expected);
+    // Allocated when the first inflated bytes arrive: a stream that is corrupt from its first
+    // bytes (the usual hostile PNG) then costs no image-sized buffer at all.
+    let out: Uint8Array | undefined;
     let length = 0;
     const inflater = createInflate({ chunkSize: INFLATE_CHUNK });
     const fail = (message: string) => {
@@ -79,6 +81,7 @@ function inflate(info: PngInfo, expected: number): Promise<Uint8Array> {
     inflater.on("data", (chunk: Uint8Array) => {
       // Extra data after the image is ignored, as browsers do; it is not inflated further.
       const room = expected - length;
+      out ??= new Uint8Array(expected);
       out.set(room < chunk.length ? chunk.subarray(0, room) : chunk, length);
       length += Math.min(room, chunk.length);
       if (length === expected) {

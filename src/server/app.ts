@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { garbageCollector } from "./collect_garbage.ts";
 import { Hono } from "hono";
 import type { AppDeps } from "./deps.ts";
 import { handleError, handleNotFound, methodNotAllowed } from "./errors.ts";
@@ -42,6 +43,7 @@ export const API_METHODS: Readonly<Record<string, readonly string[]>> = {
  * ```
  */
 export function createApp(deps: AppDeps): Hono {
+  const collectGarbage = garbageCollector({ rssBytes: 160 * 2 ** 20, intervalMs: 500 });
   const health = deps.health ?? new HealthMonitor(modelCanary(deps));
   const heavy = new HeavyWork(new Admission(deps.limits), health);
   const app = new Hono();
@@ -49,6 +51,10 @@ export function createApp(deps: AppDeps): Hono {
   app.notFound(handleNotFound);
   app.use("*", securityHeaders());
   app.use("*", rejectMalformedPaths());
+  app.use("/api/*", async (_c, next) => {
+    await next();
+    collectGarbage();
+  });
   const cors = corsFor(deps.corsOrigins ?? []);
   app.use("/api/*", cors);
   app.use("/healthz", cors);
