@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { crc32 } from "../data/png.ts";
+import { crc32, PNG_SIGNATURE } from "./png_bytes.ts";
 
 /** A PNG that cannot be decoded; the message says why in plain words. */
 export class PngError extends Error {
@@ -35,8 +35,6 @@ export interface PngInfo {
   /** The IDAT chunks' payloads, in order. */
   data: Uint8Array[];
 }
-
-const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** Bit depths each colour type allows. */
 const DEPTHS: Record<number, number[]> = {
@@ -104,7 +102,7 @@ function applyTransparency(info: Omit<PngInfo, "data">, payload: Uint8Array): vo
  * chunk that runs past the end, a palette image without a palette, or no image data.
  */
 export function readPngChunks(bytes: Uint8Array): PngInfo {
-  if (bytes.length < 8 || SIGNATURE.some((b, i) => bytes[i] !== b)) {
+  if (bytes.length < 8 || PNG_SIGNATURE.some((b, i) => bytes[i] !== b)) {
     throw new PngError("the file is not a PNG");
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -6,7 +6,8 @@
  * @module
  */
 import { deflateSync } from "node:zlib";
-import { crc32 } from "../../src/data/png.ts";
+import { PNG_SIGNATURE, pngChunk } from "../../src/image/png_bytes.ts";
+
 import { readJpegSegments, SOS } from "../../src/image/jpeg_segments.ts";
 
 /** Words of codec internals that must never reach a client. */
@@ -97,17 +98,6 @@ export function cutWithEnd(jpeg: Uint8Array, fraction: number): Uint8Array {
   return Uint8Array.from([...jpeg.subarray(0, cut), 0xff, 0xd9]);
 }
 
-/** PNG chunk bytes with a correct length and CRC. */
-export function pngChunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
-
 /** A PNG from a signature, an IHDR and the given zlib stream as one IDAT. */
 export function pngWithData(
   width: number,
@@ -121,7 +111,7 @@ export function pngWithData(
   view.setUint32(4, height);
   header.set([8, colorType, 0, 0, 0], 8);
   const parts = [
-    Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    Uint8Array.from(PNG_SIGNATURE),
     pngChunk("IHDR", header),
     pngChunk("IDAT", zlib),
     pngChunk("IEND", new Uint8Array(0)),

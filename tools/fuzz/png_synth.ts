@@ -6,7 +6,7 @@
  * @module
  */
 import { deflateSync } from "node:zlib";
-import { crc32 } from "../../src/data/png.ts";
+import { PNG_SIGNATURE, pngChunk } from "../../src/image/png_bytes.ts";
 
 /** PNG colour types the writer supports: gray, RGB, RGBA (8 bits a sample). */
 export type PngColor = "gray" | "rgb" | "rgba";
@@ -36,20 +36,8 @@ export interface SynthPngOptions {
   random?: () => number;
 }
 
-const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const CHANNELS: Record<PngColor, number> = { gray: 1, rgb: 3, rgba: 4 };
 const COLOR_TYPE: Record<PngColor, number> = { gray: 0, rgb: 2, rgba: 6 };
-
-/** One chunk: length, type, data, CRC of type and data. */
-export function pngChunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
 
 /** The 13-byte IHDR body for an 8-bit, non-interlaced image. */
 function ihdr(width: number, height: number, color: PngColor): Uint8Array {
@@ -138,7 +126,7 @@ function idatPayload(
 export function synthPng(width: number, height: number, options: SynthPngOptions = {}): Uint8Array {
   const color = options.color ?? "gray";
   return concatBytes([
-    Uint8Array.from(SIGNATURE),
+    Uint8Array.from(PNG_SIGNATURE),
     pngChunk("IHDR", ihdr(width, height, color)),
     pngChunk("IDAT", idatPayload(width, height, CHANNELS[color], options)),
     pngChunk("IEND", new Uint8Array(0)),
@@ -151,7 +139,7 @@ export function synthPng(width: number, height: number, options: SynthPngOptions
  */
 export function pngDeclaring(width: number, height: number, color: PngColor = "gray"): Uint8Array {
   return concatBytes([
-    Uint8Array.from(SIGNATURE),
+    Uint8Array.from(PNG_SIGNATURE),
     pngChunk("IHDR", ihdr(width, height, color)),
     pngChunk("IDAT", idatPayload(4, 4, CHANNELS[color], {})),
     pngChunk("IEND", new Uint8Array(0)),
