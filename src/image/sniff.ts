@@ -7,6 +7,7 @@
 import { ImageInputError } from "./errors.ts";
 import { readJpegFrame } from "./jpeg_frame.ts";
 import { isJpeg } from "./jpeg_segments.ts";
+import { PNG_SIGNATURE } from "./png_bytes.ts";
 
 /** Image formats the project decodes. */
 export type ImageFormat = "jpeg" | "png" | "webp";
@@ -18,9 +19,7 @@ export interface ImageHeader {
   height: number;
 }
 
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
-function startsWith(bytes: Uint8Array, prefix: number[], at = 0): boolean {
+function startsWith(bytes: Uint8Array, prefix: readonly number[], at = 0): boolean {
   if (bytes.length < at + prefix.length) return false;
   return prefix.every((b, i) => bytes[at + i] === b);
 }
