@@ -2,7 +2,7 @@
  * A model set as one classifier (see `src/model/set.ts`): every member classifies the faces with
  * its own views, pixel scaling and mirror tie, their probabilities are averaged with the members'
  * weights, and the set's temperature rescales the mean. Uses no Deno APIs; loading from disk
- * lives in `load.ts`. The page has the same mean in `static/js/browser_model.js`.
+ * lives in `load.ts`. The mean is the page's own function, from `static/js/scores.js`.
  *
  * @module
  */
@@ -10,40 +10,10 @@ import type { FerSetMetadata } from "../model/set.ts";
 import type { ClassifyOptions, FaceClassifier, FerClassifier } from "./classifier.ts";
 import { type FaceScores, toFaceScores } from "./postprocess.ts";
 import { applyTemperature, isTemperature } from "./temperature.ts";
+import { weightedMeanProbabilities } from "../../static/js/scores.js";
 
-/**
- * The weighted mean of equally sized probability matrices: `Σ wᵢ·partᵢ / Σ wᵢ`, element-wise.
- * Rows that each sum to 1 give rows that sum to 1.
- *
- * ```ts
- * weightedMeanProbabilities([[0.8, 0.2], [0.4, 0.6]], [3, 1]); // [0.7, 0.3]
- * ```
- *
- * @throws {RangeError} when the parts differ in length, there are none, or a weight is not a
- *   finite number > 0.
- */
-export function weightedMeanProbabilities(
-  parts: readonly ArrayLike<number>[],
-  weights: readonly number[],
-): Float32Array {
-  if (parts.length === 0 || parts.length !== weights.length) {
-    throw new RangeError(`${parts.length} probability matrices for ${weights.length} weights`);
-  }
-  if (!weights.every((w) => Number.isFinite(w) && w > 0)) {
-    throw new RangeError(`weights must be finite numbers > 0, got ${weights.join(", ")}`);
-  }
-  const length = parts[0].length;
-  if (!parts.every((p) => p.length === length)) {
-    throw new RangeError(`probability matrices of ${parts.map((p) => p.length).join(" vs ")}`);
-  }
-  const total = weights.reduce((a, b) => a + b, 0);
-  const sum = new Float64Array(length);
-  parts.forEach((part, m) => {
-    const w = weights[m] / total;
-    for (let i = 0; i < length; i++) sum[i] += w * part[i];
-  });
-  return Float32Array.from(sum);
-}
+/** The weighted mean of equally sized probability matrices: the page's own function. */
+export { weightedMeanProbabilities };
 
 /** One loaded member of a {@link FerSetClassifier}. */
 export interface SetMember {

@@ -9,6 +9,9 @@
  * @module
  */
 import { BrowserClassifier, calibratedRows } from "./classifiers.js";
+import { weightedMeanProbabilities } from "./scores.js";
+
+export { weightedMeanProbabilities };
 
 /** @typedef {BrowserClassifier | BrowserSetClassifier} PageClassifier the in-browser classifier */
 
@@ -27,33 +30,6 @@ function loadScript(src) {
     script.onerror = () => reject(new Error(`could not load ${src}`));
     document.head.append(script);
   });
-}
-
-/**
- * The weighted mean of equally sized probability matrices, as the server's
- * `src/classifier/set_classifier.ts` computes a model set's scores: `sum w_i * part_i / sum w_i`.
- * @param {ArrayLike<number>[]} parts
- * @param {number[]} weights finite numbers > 0
- * @returns {Float32Array}
- */
-export function weightedMeanProbabilities(parts, weights) {
-  if (parts.length === 0 || parts.length !== weights.length) {
-    throw new RangeError(`${parts.length} probability matrices for ${weights.length} weights`);
-  }
-  if (!weights.every((w) => Number.isFinite(w) && w > 0)) {
-    throw new RangeError(`weights must be finite numbers > 0, got ${weights.join(", ")}`);
-  }
-  const length = parts[0].length;
-  if (!parts.every((p) => p.length === length)) {
-    throw new RangeError(`probability matrices of ${parts.map((p) => p.length).join(" vs ")}`);
-  }
-  const total = weights.reduce((a, b) => a + b, 0);
-  const sum = new Float64Array(length);
-  parts.forEach((part, m) => {
-    const w = weights[m] / total;
-    for (let i = 0; i < length; i++) sum[i] += w * part[i];
-  });
-  return Float32Array.from(sum);
 }
 
 /**

@@ -8,6 +8,9 @@
  * @module
  */
 import { EMOTIONS } from "./labels.js";
+import { applyTemperature } from "./scores.js";
+
+export { applyTemperature };
 
 /** Bytes of one 48x48 grayscale face. */
 export const FACE_BYTES = 48 * 48;
@@ -127,41 +130,6 @@ export async function classifyOnServer(
     );
   }
   return rows;
-}
-
-/**
- * Temperature scaling, as the server's `src/classifier/temperature.ts` does it: each row of
- * `count x classes` probabilities becomes `p^(1/T) / sum p^(1/T)` (= softmax(logits / T)), from
- * logarithms so small probabilities stay finite. The top class never changes; T = 1 is a copy.
- * @param {ArrayLike<number>} probabilities rows of `classes` values
- * @param {number} classes
- * @param {number} temperature a finite number > 0 (fer-model.json's `temperature`, 1 when absent)
- * @returns {Float32Array}
- */
-export function applyTemperature(probabilities, classes, temperature) {
-  if (!(typeof temperature === "number" && Number.isFinite(temperature) && temperature > 0)) {
-    throw new RangeError(`temperature must be a finite number > 0, got ${temperature}`);
-  }
-  if (!(classes > 0) || probabilities.length % classes !== 0) {
-    throw new RangeError(`${probabilities.length} probabilities are not rows of ${classes}`);
-  }
-  const out = Float32Array.from(probabilities);
-  if (temperature === 1) return out;
-  const logits = new Float64Array(classes);
-  for (let row = 0; row < out.length; row += classes) {
-    let max = -Infinity;
-    for (let k = 0; k < classes; k++) {
-      logits[k] = Math.log(probabilities[row + k]) / temperature;
-      if (logits[k] > max) max = logits[k];
-    }
-    let sum = 0;
-    for (let k = 0; k < classes; k++) {
-      logits[k] = Math.exp(logits[k] - max);
-      sum += logits[k];
-    }
-    for (let k = 0; k < classes; k++) out[row + k] = logits[k] / sum;
-  }
-  return out;
 }
 
 /**
