@@ -20,7 +20,13 @@ import { applyTemperature } from "../src/classifier/temperature.ts";
 import { CALIBRATION_BINS, type ModelScores, scoreModelDir } from "./evaluate.ts";
 import type { Tta } from "./predict_batches.ts";
 import { crossFitTemperature, fitTemperature, meanNll, reliability } from "./stats/calibration.ts";
-import { EVAL_SPLITS, type EvalSplitName, isEvalSplit } from "./eval_split.ts";
+import {
+  EVAL_SPLITS,
+  type EvalSplitName,
+  isEvalSplit,
+  parseEvalSplit,
+  parseTta,
+} from "./eval_split.ts";
 import { runMain } from "../src/cli/run_main.ts";
 
 const HELP = `deno task calibrate --model DIR [flags]
@@ -109,8 +115,7 @@ async function main(args: string[]): Promise<number> {
     console.log(HELP);
     return values.help ? 0 : 2;
   }
-  const fitSplit = values.split;
-  if (!isEvalSplit(fitSplit)) throw new Error(`--split must be one of ${EVAL_SPLITS.join(", ")}`);
+  const fitSplit = parseEvalSplit(values.split);
   const reportName = values.report ?? (fitSplit === "PublicTest" ? "Selection" : "PublicTest");
   if (reportName !== "none" && !isEvalSplit(reportName)) {
     throw new Error(`--report must be none or one of ${EVAL_SPLITS.join(", ")}`);
@@ -118,10 +123,7 @@ async function main(args: string[]): Promise<number> {
   if (reportName === fitSplit) {
     throw new Error(`--report ${reportName} is the fit split; report on another one (or none)`);
   }
-  const tta = values.tta as Tta;
-  if (!["none", "flip", "tencrop"].includes(tta)) {
-    throw new Error("--tta must be none, flip or tencrop");
-  }
+  const tta = parseTta(values.tta);
   await useWasmBackend();
   const source = { dataDir: values.data, csv: values.csv, tta };
   const fitScores = await scoreModelDir(values.model, fitSplit, source);

@@ -13,7 +13,7 @@ import { useWasmBackend } from "../src/engine/backend.ts";
 import { argmaxRows } from "./metrics.ts";
 import type { Tta } from "./predict_batches.ts";
 import { readFolderFacts, scoreModelDir } from "./score.ts";
-import { EVAL_SPLITS, type EvalSplitName, isEvalSplit, loadEvalSplit } from "./eval_split.ts";
+import { type EvalSplitName, loadEvalSplit, parseEvalSplit, parseTta } from "./eval_split.ts";
 import { comparePaired, type PairedComparison } from "./stats/paired.ts";
 import { matchPairs, readPairRecords } from "./compare/pairs.ts";
 import { type ComparisonHeading, comparisonJson, formatComparison } from "./compare/format.ts";
@@ -161,12 +161,8 @@ async function main(args: string[]): Promise<number> {
   if (values.pairs) {
     compared = await comparePairFiles(a, b, stats);
   } else {
-    const split = values.split;
-    if (!isEvalSplit(split)) throw new Error(`--split must be one of ${EVAL_SPLITS.join(", ")}`);
-    const tta = values.tta as Tta;
-    if (!["none", "flip", "tencrop"].includes(tta)) {
-      throw new Error("--tta must be none, flip or tencrop");
-    }
+    const split = parseEvalSplit(values.split);
+    const tta = parseTta(values.tta);
     await useWasmBackend();
     compared = await compareModelDirs(a, b, split, {
       dataDir: values.data,

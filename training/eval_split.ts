@@ -11,6 +11,7 @@ import type { BadRow } from "../src/data/fer_csv.ts";
 import type { PreparedSplit, SplitName } from "../src/data/cache.ts";
 import { readPreparedSplit } from "../src/data/cache.ts";
 import type { SelectionRecord } from "../src/model/metadata.ts";
+import type { Tta } from "./predict_batches.ts";
 import {
   DEFAULT_SELECTION,
   type SelectionConfig,
@@ -33,6 +34,20 @@ export const EVAL_SPLITS: readonly EvalSplitName[] = [
 /** Whether `name` is an {@link EvalSplitName}. */
 export function isEvalSplit(name: unknown): name is EvalSplitName {
   return (EVAL_SPLITS as readonly unknown[]).includes(name);
+}
+
+/** The `--split` flag of `evaluate`, `compare` and `calibrate`, checked. */
+export function parseEvalSplit(value: string | undefined): EvalSplitName {
+  if (!isEvalSplit(value)) throw new Error(`--split must be one of ${EVAL_SPLITS.join(", ")}`);
+  return value;
+}
+
+/** The `--tta` flag of `evaluate`, `compare` and `calibrate`, checked. */
+export function parseTta(value: string | undefined): Tta {
+  if (value !== "none" && value !== "flip" && value !== "tencrop") {
+    throw new Error("--tta must be none, flip or tencrop");
+  }
+  return value;
 }
 
 /** Where the images come from. */

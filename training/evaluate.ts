@@ -10,13 +10,12 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { useWasmBackend } from "../src/engine/backend.ts";
 import { applyTemperature } from "../src/classifier/temperature.ts";
-import type { Tta } from "./predict_batches.ts";
 import { argmaxRows, type ClassificationReport, confusionMatrix, formatReport } from "./metrics.ts";
 import { reportFromConfusion } from "./metrics.ts";
 import { confusionSvg } from "./charts.ts";
 import { reliabilitySvg } from "./reliability_chart.ts";
 import { meanNll, type Reliability, reliability } from "./stats/calibration.ts";
-import { EVAL_SPLITS, type EvalSplitName, isEvalSplit } from "./eval_split.ts";
+import { type EvalSplitName, parseEvalSplit, parseTta } from "./eval_split.ts";
 import { type ModelScores, scoreModelDir, type ScoreOptions } from "./score.ts";
 import { runMain } from "../src/cli/run_main.ts";
 import { type FerSetMetadata, normalisedWeights } from "../src/model/set.ts";
@@ -138,12 +137,8 @@ async function main(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const split = values.split;
-  if (!isEvalSplit(split)) throw new Error(`--split must be one of ${EVAL_SPLITS.join(", ")}`);
-  const tta = values.tta as Tta;
-  if (!["none", "flip", "tencrop"].includes(tta)) {
-    throw new Error("--tta must be none, flip or tencrop");
-  }
+  const split = parseEvalSplit(values.split);
+  const tta = parseTta(values.tta);
   await useWasmBackend();
   const started = performance.now();
   const badRows = new BadRowLog();
