@@ -33,6 +33,16 @@ export interface FuzzCase {
   expect: Expectation;
 }
 
+/** `GET /healthz`, sent between cases and under load to see that the server still answers. */
+export const HEALTH_CASE: FuzzCase = {
+  generator: "health",
+  label: "GET /healthz",
+  method: "GET",
+  path: "/healthz",
+  headers: {},
+  expect: "any",
+};
+
 /** Inputs shared by all generators: the face photo and a cache for costly derived images. */
 export interface FuzzAssets {
   /** A 640x480 JPEG with one face (tests/e2e/fixtures/face.jpg). */

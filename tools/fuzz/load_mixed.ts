@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { FuzzAssets, FuzzCase } from "./cases.ts";
+import { type FuzzAssets, type FuzzCase, HEALTH_CASE } from "./cases.ts";
 import { canaryChecks, fingerprint } from "./canary.ts";
 import { GENERATORS, randomCase } from "./generators.ts";
 import { caseRng, pick } from "./random.ts";
@@ -83,14 +83,6 @@ export async function runMixedLoad(options: MixedLoadOptions): Promise<string[]>
   // refusal and /healthz.
   const idle = { valid: [] as number[], refusal: [] as number[], health: [] as number[] };
   const refusal = bad.find((c) => c.generator === "random-bytes") ?? bad[0];
-  const healthCase: FuzzCase = {
-    generator: "health",
-    label: "GET /healthz",
-    method: "GET",
-    path: "/healthz",
-    headers: {},
-    expect: "any",
-  };
   for (let round = 0; round < 10; round++) {
     for (const check of valid) {
       const answer = await target.send(check.request);
@@ -98,7 +90,7 @@ export async function runMixedLoad(options: MixedLoadOptions): Promise<string[]>
       if (round === 1) expected.set(check.request, fingerprint(answer));
     }
     idle.refusal.push((await target.send(refusal)).ms);
-    idle.health.push((await target.send(healthCase)).ms);
+    idle.health.push((await target.send(HEALTH_CASE)).ms);
   }
   const samples: Sample[] = [];
   const rss = sampleRss(() => target.rss(), 500);

@@ -27,7 +27,12 @@ import { failures, type FuzzReport, loadAssets, runFuzz } from "./fuzz.ts";
 import { formatReport } from "./report.ts";
 import { httpTarget, inProcessTarget, type Target } from "./targets.ts";
 import { spawnTarget } from "./spawn_target.ts";
-import type { FuzzAssets, FuzzCase, Generator as GeneratorSpec } from "./cases.ts";
+import {
+  type FuzzAssets,
+  type FuzzCase,
+  type Generator as GeneratorSpec,
+  HEALTH_CASE,
+} from "./cases.ts";
 
 /**
  * How long one answer is waited for. Slower than `--stall-ms` is already a finding (a stall); this
@@ -127,14 +132,7 @@ export function selectGenerators(names: string[]): GeneratorSpec[] {
 
 /** `GET /healthz`'s status and the start of its body. */
 async function health(target: Target): Promise<string> {
-  const answer = await target.send({
-    generator: "health",
-    label: "GET /healthz",
-    method: "GET",
-    path: "/healthz",
-    headers: {},
-    expect: "any",
-  });
+  const answer = await target.send(HEALTH_CASE);
   return `${answer.status} ${answer.body.slice(0, 300)}`;
 }
 
