@@ -10,30 +10,11 @@ import { join } from "node:path";
 import { assertAlmostEquals, assertEquals, assertOk } from "../assert.ts";
 import { reliabilitySvg } from "../../training/reliability_chart.ts";
 import { reliability } from "../../training/stats/calibration.ts";
-import { writeNudgedTinyModel, writeSevenClassData } from "./eval_fixtures.ts";
+import { runTrainingCli, writeNudgedTinyModel, writeSevenClassData } from "./eval_fixtures.ts";
 import { withTempDir } from "../temp_dir.ts";
 import { useWasmBackend } from "../../src/engine/backend.ts";
 
 await useWasmBackend();
-
-const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
-
-async function cli(script: string, args: string[]): Promise<{ code: number; out: string }> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--config",
-      CONFIG,
-      new URL(`../../training/${script}`, import.meta.url).pathname,
-      ...args,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: output.code, out: text(output.stdout) + text(output.stderr) };
-}
 
 Deno.test("calibrate stores the fitted temperature; evaluate then shows the calibrated figures", async () => {
   await withTempDir("fer-calibrate-", async (dir) => {
@@ -45,7 +26,7 @@ Deno.test("calibrate stores the fitted temperature; evaluate then shows the cali
     const original = await Deno.readTextFile(metaPath);
 
     // Refused: reporting on the fit split. Nothing written.
-    const same = await cli("calibrate.ts", [
+    const same = await runTrainingCli("calibrate.ts", [
       "--model",
       model,
       "--data",
@@ -56,11 +37,17 @@ Deno.test("calibrate stores the fitted temperature; evaluate then shows the cali
       "PublicTest",
     ]);
     assertOk(same.code !== 0 && same.out.includes("is the fit split"), same.out);
-    const dry = await cli("calibrate.ts", ["--model", model, "--data", data, "--no-write"]);
+    const dry = await runTrainingCli("calibrate.ts", [
+      "--model",
+      model,
+      "--data",
+      data,
+      "--no-write",
+    ]);
     assertEquals(dry.code, 0, dry.out);
     assertEquals(await Deno.readTextFile(metaPath), original, "--no-write leaves fer-model.json");
 
-    const fit = await cli("calibrate.ts", ["--model", model, "--data", data]);
+    const fit = await runTrainingCli("calibrate.ts", ["--model", model, "--data", data]);
     assertEquals(fit.code, 0, fit.out);
     // The tiny model never saw Training: the warning is about its fer-model.json saying so.
     assertOk(fit.out.includes("was trained on all of Training"), fit.out);
@@ -78,7 +65,7 @@ Deno.test("calibrate stores the fitted temperature; evaluate then shows the cali
     const { temperature: _t, calibration: _c, ...rest } = after;
     assertEquals(rest, JSON.parse(original), "every other field is kept");
 
-    const evaluated = await cli("evaluate.ts", ["--model", model, "--data", data]);
+    const evaluated = await runTrainingCli("evaluate.ts", ["--model", model, "--data", data]);
     assertEquals(evaluated.code, 0, evaluated.out);
     const shown = /with fer-model.json's temperature T = [\d.]+: ECE ([\d.]+)%/.exec(evaluated.out);
     assertOk(shown, evaluated.out);
@@ -110,7 +97,7 @@ Deno.test("compare --pairs --json prints the paired statistics; a wrong call is 
     const b = items.map((r) => ({ ...r, predicted: "happy" }));
     await Deno.writeTextFile(join(dir, "a.json"), JSON.stringify(a));
     await Deno.writeTextFile(join(dir, "b.json"), JSON.stringify({ items: b }));
-    const run = await cli("compare.ts", [
+    const run = await runTrainingCli("compare.ts", [
       "--pairs",
       join(dir, "a.json"),
       join(dir, "b.json"),
@@ -121,9 +108,13 @@ Deno.test("compare --pairs --json prints the paired statistics; a wrong call is 
     assertEquals([json.accuracyA, json.accuracyB, json.mcnemar.b, json.mcnemar.c], [0.25, 1, 0, 6]);
     assertAlmostEquals(json.mcnemar.p, 0.03125, 1e-12);
     assertEquals(json.perClass.map((c: { label: string }) => c.label), ["happy", "sad"]);
-    const text = await cli("compare.ts", ["--pairs", join(dir, "a.json"), join(dir, "b.json")]);
+    const text = await runTrainingCli("compare.ts", [
+      "--pairs",
+      join(dir, "a.json"),
+      join(dir, "b.json"),
+    ]);
     assertOk(text.out.includes("p = 0.03125") && text.out.includes("B is more accurate"), text.out);
-    const one = await cli("compare.ts", [join(dir, "a.json")]);
+    const one = await runTrainingCli("compare.ts", [join(dir, "a.json")]);
     assertOk(one.code === 2 && one.out.includes("expected two models"), one.out);
   });
 });

@@ -36,3 +36,29 @@ export async function writeSevenClassData(dir: string): Promise<void> {
     [...FER_EMOTIONS],
   );
 }
+
+const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
+
+/**
+ * Runs `training/<script>` with `args` in a child `deno` under the project's config, as
+ * `deno task` would; returns its exit code and stdout + stderr.
+ */
+export async function runTrainingCli(
+  script: string,
+  args: string[],
+): Promise<{ code: number; out: string }> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--config",
+      CONFIG,
+      new URL(`../../training/${script}`, import.meta.url).pathname,
+      ...args,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: output.code, out: text(output.stdout) + text(output.stderr) };
+}

@@ -14,7 +14,7 @@ import { scoreModelDir } from "../../training/score.ts";
 import { compareModelDirs } from "../../training/compare.ts";
 import { argmaxRows } from "../../training/metrics.ts";
 import { TINY_SET_MEMBERS, writeTinySet } from "../classifier/tiny_set.ts";
-import { writeSevenClassData } from "./eval_fixtures.ts";
+import { runTrainingCli, writeSevenClassData } from "./eval_fixtures.ts";
 import { withTempDir } from "../temp_dir.ts";
 
 await useWasmBackend();
@@ -74,25 +74,6 @@ Deno.test("compare pairs a member with the set it is in", async () => {
   });
 });
 
-const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
-
-async function cli(script: string, args: string[]): Promise<{ code: number; out: string }> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--config",
-      CONFIG,
-      new URL(`../../training/${script}`, import.meta.url).pathname,
-      ...args,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: output.code, out: text(output.stdout) + text(output.stderr) };
-}
-
 Deno.test("evaluate, compare and calibrate accept a set folder on the command line", async () => {
   await withTempDir("fer-set-cli-", async (dir) => {
     const data = join(dir, "data");
@@ -102,17 +83,29 @@ Deno.test("evaluate, compare and calibrate accept a set folder on the command li
     const correct = [...argmaxRows(scored.scores, 7)].filter((p, i) =>
       p === scored.labels[i]
     ).length;
-    const evaluated = await cli("evaluate.ts", ["--model", setDir, "--data", data, "--no-write"]);
+    const evaluated = await runTrainingCli("evaluate.ts", [
+      "--model",
+      setDir,
+      "--data",
+      data,
+      "--no-write",
+    ]);
     assertEquals(evaluated.code, 0, evaluated.out);
     assertOk(evaluated.out.includes("model set: a 75% + b 25%"), evaluated.out);
     const accuracy = /accuracy\s+([\d.]+)%/i.exec(evaluated.out);
     assertOk(accuracy, evaluated.out);
     assertAlmostEquals(Number(accuracy[1]), (correct / 70) * 100, 0.06);
-    const compared = await cli("compare.ts", [join(dir, "a"), setDir, "--data", data, "--json"]);
+    const compared = await runTrainingCli("compare.ts", [
+      join(dir, "a"),
+      setDir,
+      "--data",
+      data,
+      "--json",
+    ]);
     assertEquals(compared.code, 0, compared.out);
     const json = JSON.parse(compared.out.slice(compared.out.indexOf("{")));
     assertAlmostEquals(json.accuracyB, correct / 70, 1e-12);
-    const fit = await cli("calibrate.ts", ["--model", setDir, "--data", data]);
+    const fit = await runTrainingCli("calibrate.ts", ["--model", setDir, "--data", data]);
     assertEquals(fit.code, 0, fit.out);
     const meta = JSON.parse(await Deno.readTextFile(join(setDir, "fer-model.json")));
     assertEquals([meta.kind, meta.members.length, meta.calibration.split], ["set", 2, "Selection"]);
