@@ -125,7 +125,7 @@ function pathAfter(c: Context, prefix: string): string | undefined {
 
 /**
  * `serveStatic` with the cache policy and the file's `Content-Length` (which it leaves out for a
- * streamed file; HEAD answers give it too). `options.path` serves one file; otherwise the request
+ * streamed file; HEAD answers give it too). `options.file` serves one file; otherwise the request
  * path after `strip` is looked up under `root`.
  */
 function serveFiles(
