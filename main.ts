@@ -30,7 +30,7 @@
  */
 import { configFromEnv } from "./src/server/config.ts";
 import { loadServices } from "./src/server/services.ts";
-import { createApp } from "./src/server/app.ts";
+import { createApp } from "./routes/app.ts";
 import { exitWhenUnhealthy } from "./src/server/lifecycle.ts";
 
 const config = configFromEnv((name) => Deno.env.get(name));

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { Hono } from "hono";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { AppDeps } from "../src/server/deps.ts";
 import { ApiError } from "../src/server/errors.ts";
 import { readBody } from "../src/server/read_body.ts";
@@ -16,8 +16,85 @@ import { limitBody } from "../src/server/body_limit.ts";
 import { mediaType } from "../src/server/upload.ts";
 import { splitFaces } from "../src/classifier/preprocess.ts";
 import { roundFaceScores } from "../src/classifier/postprocess.ts";
-import { parseTtaQuery } from "../src/server/tta_query.ts";
 import type { HeavyWork } from "../src/server/heavy.ts";
+import { FER_SIZE } from "../src/image/crop.ts";
+import { ClassifyAnswer } from "./schemas.ts";
+import { errorResponses, HEAVY_CODES } from "./error_responses.ts";
+import { ClassifyQuery, refuseBadInput } from "./query.ts";
+
+/** Bytes of one face: 48x48 gray. */
+const FACE_BYTES = FER_SIZE * FER_SIZE;
+
+/** `POST /api/classify`, as the OpenAPI document describes it (the path is relative to `/api`). */
+export const classifyRoute = createRoute({
+  method: "post",
+  path: "/classify",
+  tags: ["classify"],
+  summary: "Classify a batch of pre-cropped 48x48 gray faces",
+  description: `What the camera page sends: 1..MAX_CLASSIFY_FACES (64) faces of ${FACE_BYTES} ` +
+    "bytes (48x48 gray, row by row). The body is read and checked in full before the request " +
+    "queues for the inference slot.",
+  request: {
+    query: ClassifyQuery,
+    body: {
+      required: true,
+      content: {
+        "application/octet-stream": {
+          schema: {
+            type: "string",
+            description: `The faces' bytes back to back: ${FACE_BYTES} bytes a face`,
+          },
+        },
+        "application/json": {
+          schema: {
+            type: "object",
+            properties: {
+              faces: {
+                type: "array",
+                minItems: 1,
+                items: {
+                  oneOf: [
+                    {
+                      type: "string",
+                      contentEncoding: "base64",
+                      description: `A face's ${FACE_BYTES} bytes in base64`,
+                    },
+                    {
+                      type: "array",
+                      items: { type: "integer", minimum: 0, maximum: 255 },
+                      minItems: FACE_BYTES,
+                      maxItems: FACE_BYTES,
+                    },
+                  ],
+                },
+              },
+            },
+            required: ["faces"],
+          },
+        },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: "Scores per face, in request order",
+      content: { "application/json": { schema: ClassifyAnswer } },
+    },
+    ...errorResponses(
+      "bad_query",
+      "bad_json",
+      "bad_face",
+      "bad_face_size",
+      "bad_batch_size",
+      "unreadable_body",
+      "method_not_allowed",
+      "body_too_large",
+      "too_many_faces",
+      "unsupported_media_type",
+      ...HEAVY_CODES,
+    ),
+  },
+});
 
 /** Decodes one JSON face (base64 string or byte array) to its bytes. */
 function jsonFace(value: unknown, index: number, faceBytes: number): Uint8Array {
@@ -88,10 +165,11 @@ async function readBinaryFaces(req: Request, faceBytes: number): Promise<Uint8Ar
 }
 
 /** Routes for batch classification, mounted at `/api`; the work runs through `heavy`. */
-export function classifyRoutes(deps: AppDeps, heavy: HeavyWork): Hono {
+export function classifyRoutes(deps: AppDeps, heavy: HeavyWork) {
   const { faceBytes } = deps.classifier;
-  return new Hono().post("/classify", limitBody(deps.limits.maxBodyBytes), async (c) => {
-    const tta = parseTtaQuery(c.req.query("tta"));
+  const route = { ...classifyRoute, middleware: [limitBody(deps.limits.maxBodyBytes)] };
+  return new OpenAPIHono({ defaultHook: refuseBadInput }).openapi(route, async (c) => {
+    const { tta } = c.req.valid("query");
     const type = mediaType(c.req.header("content-type"));
     let faces: Uint8Array[];
     if (type === "application/json") {
@@ -117,6 +195,6 @@ export function classifyRoutes(deps: AppDeps, heavy: HeavyWork): Hono {
       tta,
       model: { name: deps.model.name, version: deps.model.version },
       timingsMs: { classify },
-    });
+    }, 200);
   });
 }

@@ -8,20 +8,50 @@
  *
  * @module
  */
-import { Hono } from "hono";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppDeps } from "../src/server/deps.ts";
 import type { HeavyWork } from "../src/server/heavy.ts";
+import { ERROR_CODES } from "../src/server/errors.ts";
+import { HealthReport } from "./schemas.ts";
+import { errorResponses } from "./error_responses.ts";
+import { refuseBadInput } from "./query.ts";
+
+const UnhealthyAnswer = HealthReport.extend({
+  error: z.string(),
+  code: z.enum(["unhealthy"]),
+}).openapi("UnhealthyAnswer");
+
+/** `GET /healthz`, as the OpenAPI document describes it. */
+export const healthRoute = createRoute({
+  method: "get",
+  path: "/healthz",
+  tags: ["health"],
+  summary: "Whether the server can be trusted (also answers HEAD)",
+  description: "The last canary inference (re-run when older than `CANARY_INTERVAL_MS`), memory " +
+    "and the admission queue. Cheap: it never waits for inference.",
+  responses: {
+    200: {
+      description: "The canary holds",
+      content: { "application/json": { schema: HealthReport } },
+    },
+    503: {
+      description: `\`unhealthy\`: ${ERROR_CODES.unhealthy.description}; the report follows`,
+      content: { "application/json": { schema: UnhealthyAnswer } },
+    },
+    ...errorResponses("method_not_allowed"),
+  },
+});
 
 /** Routes for the health check, mounted at `/`. */
-export function healthRoutes(deps: Pick<AppDeps, "model" | "runtime">, heavy: HeavyWork): Hono {
+export function healthRoutes(deps: Pick<AppDeps, "model" | "runtime">, heavy: HeavyWork) {
   const started = Date.now();
   const { health, admission } = heavy;
-  return new Hono().get("/healthz", async (c) => {
+  return new OpenAPIHono({ defaultHook: refuseBadInput }).openapi(healthRoute, async (c) => {
     // Only the very first call of an app built without a started monitor waits for a canary run.
     const canary = health.status() ?? await health.check();
     health.refreshIfStale();
     const report = {
-      status: health.healthy ? "ok" : "unhealthy",
+      status: health.healthy ? "ok" as const : "unhealthy" as const,
       model: `${deps.model.name}@${deps.model.version}`,
       ...deps.runtime(),
       uptimeS: Math.round((Date.now() - started) / 1000),
@@ -29,10 +59,10 @@ export function healthRoutes(deps: Pick<AppDeps, "model" | "runtime">, heavy: He
       memory: health.memory(),
       admission: { ...admission.state(), ...admission.settings },
     };
-    if (health.healthy) return c.json(report);
+    if (health.healthy) return c.json(report, 200);
     return c.json({
       error: `the inference backend failed its self-check: ${health.reason}`,
-      code: "unhealthy",
+      code: "unhealthy" as const,
       ...report,
     }, 503);
   });

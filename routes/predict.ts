@@ -7,28 +7,85 @@
  *
  * @module
  */
-import { Hono } from "hono";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { AppDeps } from "../src/server/deps.ts";
-import { ApiError } from "../src/server/errors.ts";
 import { limitBody } from "../src/server/body_limit.ts";
-import { precheckImage, readImageUpload } from "../src/server/upload.ts";
+import { IMAGE_FIELD, precheckImage, readImageUpload } from "../src/server/upload.ts";
 import { predictImage } from "../src/server/predict_image.ts";
-import { parseTtaQuery } from "../src/server/tta_query.ts";
 import { type HeavyWork, yieldingModels } from "../src/server/heavy.ts";
+import { PredictAnswer } from "./schemas.ts";
+import { errorResponses, HEAVY_CODES } from "./error_responses.ts";
+import { PredictQuery, refuseBadInput } from "./query.ts";
 
-/** Parses the `detect` query flag: absent/`true`/`1` = detect, `false`/`0` = whole image. */
-export function parseDetectFlag(value: string | undefined): boolean {
-  if (value === undefined || value === "" || value === "true" || value === "1") return true;
-  if (value === "false" || value === "0") return false;
-  throw new ApiError(400, "bad_query", `detect must be true or false, got "${value}"`);
-}
+const RAW_IMAGE = {
+  schema: { type: "string" as const, description: "The image file's bytes" },
+};
+
+/** `POST /api/predict`, as the OpenAPI document describes it (the path is relative to `/api`). */
+export const predictRoute = createRoute({
+  method: "post",
+  path: "/predict",
+  tags: ["predict"],
+  summary: "Find and classify every face in an image",
+  description: "JPEG, PNG or WebP (EXIF orientation applied), as multipart field `image` " +
+    "(`curl -F image=@photo.jpg`) or as the raw body. The body limit, content type, signature " +
+    "and header size are checked before the request queues for the single inference slot.",
+  request: {
+    query: PredictQuery,
+    body: {
+      required: true,
+      content: {
+        "multipart/form-data": {
+          schema: {
+            type: "object",
+            properties: {
+              [IMAGE_FIELD]: {
+                type: "string",
+                format: "binary",
+                description: "The image file (JPEG, PNG or WebP)",
+              },
+            },
+            required: [IMAGE_FIELD],
+          },
+        },
+        "image/jpeg": RAW_IMAGE,
+        "image/png": RAW_IMAGE,
+        "image/webp": RAW_IMAGE,
+        "application/octet-stream": RAW_IMAGE,
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: "The faces found (possibly none)",
+      content: { "application/json": { schema: PredictAnswer } },
+    },
+    ...errorResponses(
+      "bad_query",
+      "bad_multipart",
+      "missing_image",
+      "empty_image",
+      "empty_body",
+      "unreadable_body",
+      "method_not_allowed",
+      "body_too_large",
+      "image_too_large",
+      "unsupported_media_type",
+      "unsupported_format",
+      "invalid_dimensions",
+      "extreme_aspect_ratio",
+      "undecodable_image",
+      ...HEAVY_CODES,
+    ),
+  },
+});
 
 /** Routes for image prediction, mounted at `/api`; the work runs through `heavy`. */
-export function predictRoutes(deps: AppDeps, heavy: HeavyWork): Hono {
+export function predictRoutes(deps: AppDeps, heavy: HeavyWork) {
   const models = yieldingModels(deps);
-  return new Hono().post("/predict", limitBody(deps.limits.maxBodyBytes), async (c) => {
-    const detect = parseDetectFlag(c.req.query("detect"));
-    const tta = parseTtaQuery(c.req.query("tta"));
+  const route = { ...predictRoute, middleware: [limitBody(deps.limits.maxBodyBytes)] };
+  return new OpenAPIHono({ defaultHook: refuseBadInput }).openapi(route, async (c) => {
+    const { detect, tta } = c.req.valid("query");
     const upload = await readImageUpload(c.req);
     precheckImage(upload, deps.limits.maxPixels);
     const result = await heavy.run(() =>
@@ -44,6 +101,6 @@ export function predictRoutes(deps: AppDeps, heavy: HeavyWork): Hono {
       tta: result.tta,
       model: { name: deps.model.name, version: deps.model.version },
       timingsMs: result.timingsMs,
-    });
+    }, 200);
   });
 }

@@ -1,55 +1,45 @@
 /**
  * Serves the browser camera page: the files under `static/`, the runtime files the page needs straight
  * from the installed npm packages (tasks-vision's wasm, tfjs and its wasm backend for the in-browser
- * mode) and the classifier model files (`models/default/` or `MODEL_DIR`). Nothing comes from a
- * CDN, so the page works on a machine with no internet.
+ * mode, Swagger UI for `/docs`) and the classifier model files (the server's `MODEL_DIR`). Nothing
+ * comes from a CDN, so the page works on a machine with no internet.
+ *
+ * Hono's `serveStatic` for Deno opens, types and streams the files; this module decides which files
+ * are reachable at all: plain relative paths only (no `.`/`..` or dot-files, no backslashes or odd
+ * characters), and under `/vendor/` only an explicit list.
  *
  * @module
  */
-import { Hono } from "hono";
-import type { Context } from "hono";
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context, MiddlewareHandler } from "hono";
+import { serveStatic } from "hono/deno";
+import { basename, dirname, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { errorResponse } from "../src/server/errors.ts";
-
-/** Content types by file extension, for everything the page serves. */
-const CONTENT_TYPES: Record<string, string> = {
-  html: "text/html; charset=utf-8",
-  js: "text/javascript; charset=utf-8",
-  mjs: "text/javascript; charset=utf-8",
-  css: "text/css; charset=utf-8",
-  json: "application/json; charset=utf-8",
-  svg: "image/svg+xml",
-  png: "image/png",
-  jpg: "image/jpeg",
-  ico: "image/x-icon",
-  wasm: "application/wasm",
-  tflite: "application/octet-stream",
-  bin: "application/octet-stream",
-  txt: "text/plain; charset=utf-8",
-};
+import { DEFAULT_MODEL_DIR } from "../src/server/config.ts";
+import { describeStaticRoutes } from "./static_docs.ts";
 
 /** Directory of the page's own files. */
 export const STATIC_DIR: URL = new URL("../static/", import.meta.url);
 
+/** Cache policy of the vendored runtime files, which change only with a package upgrade. */
+const VENDOR_CACHE = "public, max-age=86400";
+
+/** Cache policy of the page and the model: revalidate every time, so a deploy shows at once. */
+const REVALIDATE = "no-cache";
+
 /**
- * Directory of the classifier model the in-browser mode loads (`model.json` + weight shards): the
- * server's own model, i.e. `MODEL_DIR` when set (relative to the working directory, as the server
+ * The folder of the classifier model the in-browser mode loads (`model.json` + weight shards): the
+ * server's own model, i.e. `modelDir` (`MODEL_DIR`, relative to the working directory as the server
  * reads it), else `models/default/`.
  */
-export function classifierDir(modelDir: string | undefined = readModelDirEnv()): URL {
-  if (!modelDir?.trim()) return new URL("../models/default/", import.meta.url);
+export function classifierDir(modelDir: string | URL = DEFAULT_MODEL_DIR): URL {
+  if (modelDir instanceof URL) {
+    return modelDir.href.endsWith("/") ? modelDir : new URL(`${modelDir.href}/`);
+  }
+  if (!modelDir.trim()) return DEFAULT_MODEL_DIR;
   const dir = resolve(modelDir.trim());
   return pathToFileURL(dir.endsWith("/") ? dir : `${dir}/`);
-}
-
-/** `MODEL_DIR`, or `undefined` when unset or when env access is not granted. */
-function readModelDirEnv(): string | undefined {
-  try {
-    return Deno.env.get("MODEL_DIR");
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -72,6 +62,7 @@ export function vendorFiles(): Map<string, URL> {
   const tasksVision = packageDir("@mediapipe/tasks-vision");
   const tfjs = packageDir("@tensorflow/tfjs");
   const tfjsWasm = packageDir("@tensorflow/tfjs-backend-wasm");
+  const swaggerUi = packageDir("swagger-ui-dist");
   const files = new Map<string, URL>();
   files.set("tasks-vision/vision_bundle.mjs", new URL("vision_bundle.mjs", tasksVision));
   for (const name of ["vision_wasm_internal", "vision_wasm_nosimd_internal"]) {
@@ -91,27 +82,21 @@ export function vendorFiles(): Map<string, URL> {
   ) {
     files.set(`tfjs-backend-wasm/${name}.wasm`, new URL(`${name}.wasm`, tfjsWasm));
   }
+  // The API reference page (`/docs`): the bundle and its stylesheet, nothing else of the package.
+  for (const name of ["swagger-ui-bundle.js", "swagger-ui.css"]) {
+    files.set(`swagger-ui/${name}`, new URL(name, swaggerUi));
+  }
   return files;
 }
 
-/** Content type for a file name, by extension; `application/octet-stream` when unknown. */
-export function contentTypeFor(name: string): string {
-  const ext = name.slice(name.lastIndexOf(".") + 1).toLowerCase();
-  return CONTENT_TYPES[ext] ?? "application/octet-stream";
-}
-
 /**
- * Resolves a request path inside `root`, or returns `undefined` when it is not a plain relative path
- * (empty segments, `.`/`..`, backslashes, encoded separators or odd characters), so a request can never
- * leave the directory.
+ * Whether `relative` is a plain relative path that may be served: non-empty segments of letters,
+ * digits, `_`, `.` and `-` that do not start with a dot, so a request can never leave its folder or
+ * reach a dot-file.
  */
-export function safeFileUrl(root: URL, relative: string): URL | undefined {
-  if (relative === "" || relative.length > 200) return undefined;
-  const segments = relative.split("/");
-  const plain = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
-  if (!segments.every((s) => plain.test(s) && s !== "." && s !== "..")) return undefined;
-  const url = new URL(relative, root);
-  return url.href.startsWith(root.href) ? url : undefined;
+export function isServablePath(relative: string): boolean {
+  if (relative === "" || relative.length > 200) return false;
+  return relative.split("/").every((segment) => /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(segment));
 }
 
 /** The JSON 404 of a file that is not served. */
@@ -122,44 +107,6 @@ function notFound(c: Context): Response {
 /** The JSON 400 of a path whose percent-encoding does not decode. */
 function badPath(c: Context): Response {
   return errorResponse(c, 400, "bad_path", "the URL path is malformed (invalid percent-encoding)");
-}
-
-/** Streams a file with its content type, or answers 404 when it does not exist. */
-async function sendFile(c: Context, file: URL, cacheControl: string): Promise<Response> {
-  let handle: Deno.FsFile;
-  try {
-    handle = await Deno.open(file, { read: true });
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.IsADirectory) {
-      return notFound(c);
-    }
-    throw error;
-  }
-  const info = await handle.stat();
-  if (!info.isFile) {
-    handle.close();
-    return notFound(c);
-  }
-  const headers = {
-    "content-type": contentTypeFor(file.pathname),
-    "content-length": String(info.size),
-    "cache-control": cacheControl,
-    "x-content-type-options": "nosniff",
-  };
-  if (c.req.method === "HEAD") {
-    handle.close();
-    return new Response(null, { headers });
-  }
-  return new Response(handle.readable, { headers });
-}
-
-/** Whether `file` exists and is a regular file. */
-async function isFile(file: URL): Promise<boolean> {
-  try {
-    return (await Deno.stat(file)).isFile;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -176,40 +123,81 @@ function pathAfter(c: Context, prefix: string): string | undefined {
   return path.slice(path.indexOf(prefix) + prefix.length);
 }
 
-const VENDOR_FILES = vendorFiles();
+/**
+ * `serveStatic` with the cache policy and the file's `Content-Length` (which it leaves out for a
+ * streamed file; HEAD answers give it too). `options.file` serves one file; otherwise the request
+ * path after `strip` is looked up under `root`.
+ */
+function serveFiles(
+  options: { root: URL; strip: string } | { file: URL },
+  cacheControl: string,
+): MiddlewareHandler {
+  const located = "file" in options
+    ? { root: dirname(fileURLToPath(options.file)), path: basename(fileURLToPath(options.file)) }
+    : {
+      root: fileURLToPath(options.root),
+      rewriteRequestPath: (path: string) => path.slice(options.strip.length),
+    };
+  const serve = serveStatic({
+    ...located,
+    onFound: async (path, c) => {
+      c.header("cache-control", cacheControl);
+      c.header("content-length", String((await Deno.stat(path)).size));
+    },
+  });
+  return async (c, next) => {
+    const response = await serve(c, next);
+    // Hono answers HEAD with the GET handler's headers and drops the body, but an unread file
+    // stream would keep its file open: close it here.
+    if (response && c.req.method === "HEAD") await response.body?.cancel();
+    return response;
+  };
+}
+
+/** Runs `serve` and answers a JSON 404 when it finds no file. */
+async function fileOr404(serve: MiddlewareHandler, c: Context): Promise<Response> {
+  return (await serve(c, () => Promise.resolve())) ?? notFound(c);
+}
 
 /**
- * The camera page's routes, to be mounted at the root of the app (`app.route("/", staticRoutes)`):
- * `/` and `/<file>` from `static/`, `/vendor/<file>` from the npm packages, `/classifier/<file>`
- * from `classifier` (default {@link classifierDir}; a model set's members are its subfolders, so
- * `/classifier/<member>/model.json` serves them too).
+ * The camera page's routes, to be mounted at the root of the app (`app.route("/", routes)`): `/`
+ * and `/<file>` from `static/`, `/vendor/<file>` from the npm packages, `/classifier/<file>` from
+ * `classifier` (default {@link classifierDir}; a model set's members are its subfolders, so
+ * `/classifier/<member>/model.json` serves them too), `/docs` (the API reference page).
  */
-export function createStaticRoutes(classifier: URL = classifierDir()): Hono {
-  return new Hono()
+export function createStaticRoutes(classifier: URL = classifierDir()) {
+  const vendor = new Map(
+    [...vendorFiles()].map(([path, file]) => [path, serveFiles({ file }, VENDOR_CACHE)]),
+  );
+  const model = serveFiles({ root: classifier, strip: "/classifier" }, REVALIDATE);
+  const page = serveFiles({ root: STATIC_DIR, strip: "" }, REVALIDATE);
+  const index = serveFiles({ file: new URL("index.html", STATIC_DIR) }, REVALIDATE);
+  const docs = serveFiles({ file: new URL("docs/index.html", STATIC_DIR) }, REVALIDATE);
+  const routes = new OpenAPIHono();
+  describeStaticRoutes(routes.openAPIRegistry);
+  routes
     .get("/vendor/*", (c) => {
       const path = pathAfter(c, "/vendor/");
       if (path === undefined) return badPath(c);
-      const file = VENDOR_FILES.get(path);
-      if (!file) return notFound(c);
-      return sendFile(c, file, "public, max-age=86400");
+      const serve = vendor.get(path);
+      return serve ? fileOr404(serve, c) : notFound(c);
     })
     .get("/classifier/*", (c) => {
       const path = pathAfter(c, "/classifier/");
       if (path === undefined) return badPath(c);
-      const file = safeFileUrl(classifier, path);
-      if (!file) return notFound(c);
-      return sendFile(c, file, "no-cache");
+      return isServablePath(path) ? fileOr404(model, c) : notFound(c);
     })
-    .get("/", (c) => sendFile(c, new URL("index.html", STATIC_DIR), "no-cache"))
+    .get("/docs", (c) => fileOr404(docs, c))
+    .get("/", (c) => fileOr404(index, c))
     // Falls through on a miss so that routes mounted after this app (e.g. `/api/*`) still answer.
     .get("/*", async (c, next) => {
       const path = pathAfter(c, "/");
       if (path === undefined) return badPath(c);
-      const file = safeFileUrl(STATIC_DIR, path);
-      if (!file || !(await isFile(file))) return await next();
-      return sendFile(c, file, "no-cache");
+      if (!isServablePath(path)) return await next();
+      return await page(c, next);
     });
+  return routes;
 }
 
-/** {@link createStaticRoutes} for the server's own model folder. */
-export const staticRoutes: Hono = createStaticRoutes();
+/** {@link createStaticRoutes} for the shipped model folder. */
+export const staticRoutes: ReturnType<typeof createStaticRoutes> = createStaticRoutes();

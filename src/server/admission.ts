@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { ApiError } from "./errors.ts";
+import { ApiError, type ErrorCode } from "./errors.ts";
 
 /** The bounds {@link Admission} enforces. */
 export interface AdmissionSettings {
@@ -108,7 +108,7 @@ export class Admission {
     return Math.max(1, Math.ceil(ms / 1000));
   }
 
-  #busy(code: string, message: string): ApiError {
+  #busy(code: ErrorCode, message: string): ApiError {
     this.#refused++;
     return new ApiError(503, code, message, { "retry-after": String(this.retryAfterSeconds()) });
   }

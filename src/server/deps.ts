@@ -110,6 +110,11 @@ export interface AppDeps {
   health?: HealthMonitor;
   /** Origins allowed to call `/api/*` and `/healthz` cross-origin; none (no CORS) by default. */
   corsOrigins?: readonly string[];
+  /**
+   * The served model's folder (`MODEL_DIR`), which the page's in-browser mode loads from
+   * `/classifier/`; `models/default/` when absent.
+   */
+  modelDir?: string | URL;
 }
 
 /** The {@link ModelInfo} of a model folder's metadata. */

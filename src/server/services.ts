@@ -95,6 +95,7 @@ export async function loadServices(
       runtime: () => runtime,
       health,
       corsOrigins: config.corsOrigins,
+      modelDir: config.modelDir,
     },
     health,
     startupMs: {

@@ -8,6 +8,8 @@ import { decodeImage } from "../../src/image/decode.ts";
 import { cropAlignedFaceGray48 } from "../../src/image/align.ts";
 import { wholeImageGray48 } from "../../src/server/predict_image.ts";
 import { roundFaceScores } from "../../src/classifier/postprocess.ts";
+import { createApp } from "../../routes/app.ts";
+import { writeTinyModelDir } from "../classifier/tiny_model.ts";
 import {
   faceBatch,
   fakeDetector,
@@ -209,6 +211,12 @@ Deno.test("bad uploads get a 4xx JSON error and the server keeps serving", async
       "bad_query",
     ],
     [
+      "tta given twice, with two meanings",
+      () => post("/api/predict?tta=flip&tta=none", FACE_JPG, "image/jpeg"),
+      400,
+      "bad_query",
+    ],
+    [
       "GET on a POST route",
       () => Promise.resolve(t.app.request("/api/predict")),
       405,
@@ -267,6 +275,21 @@ Deno.test("unknown API paths are JSON 404s; the camera page is served at /", asy
   assertEquals(page.status, 200);
   assertOk(page.headers.get("content-type")?.startsWith("text/html"));
   await page.body?.cancel();
+});
+
+Deno.test("the page's in-browser mode gets the served model's folder (AppDeps.modelDir)", async () => {
+  const dir = await writeTinyModelDir();
+  try {
+    const app = createApp({ ...t.deps, modelDir: dir });
+    const served = await app.request("/classifier/fer-model.json");
+    assertEquals(served.status, 200);
+    assertEquals(await served.text(), await Deno.readTextFile(`${dir}/fer-model.json`));
+    // Without one, the shipped model's folder, as before.
+    const shipped = await t.app.request("/classifier/fer-model.json");
+    assertEquals((await shipped.json()).name, "default");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("an unexpected failure is a generic JSON 500 that does not leak details", async () => {

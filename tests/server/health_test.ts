@@ -21,7 +21,7 @@ import type { FaceClassifier, FaceScores } from "../../src/classifier/classifier
 import { canaryMismatch, type CanaryReading } from "../../src/server/canary.ts";
 import { HealthMonitor } from "../../src/server/health.ts";
 import { exitWhenUnhealthy } from "../../src/server/lifecycle.ts";
-import { createApp } from "../../src/server/app.ts";
+import { createApp } from "../../routes/app.ts";
 
 const FACE_JPG = await fixture("e2e/fixtures/face.jpg");
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { createApp } from "../../src/server/app.ts";
+import { type AppType, createApp } from "../../routes/app.ts";
 import { type AppDeps, type Limits, modelInfo } from "../../src/server/deps.ts";
 import { useWasmBackend } from "../../src/engine/backend.ts";
 import { loadClassifier, type LoadedClassifier } from "../../src/classifier/load.ts";
@@ -15,7 +15,6 @@ import type { DetectedFace, FaceDetector } from "../../src/detector/types.ts";
 import type { RgbaImage } from "../../src/image/decode.ts";
 import { crc32, encodeGrayPng } from "../../src/data/png.ts";
 import { writeTinyModelDir } from "../classifier/tiny_model.ts";
-import type { Hono } from "hono";
 import {
   DEFAULT_MAX_IN_FLIGHT,
   DEFAULT_MAX_QUEUE,
@@ -115,7 +114,8 @@ export function heldClassifier(classifier: FaceClassifier, hold: Hold): FaceClas
 
 /** The app around the tiny model and `detector`, plus clean-up. */
 export interface TestApp {
-  app: Hono;
+  /** The real app, with its route schemas in its type. */
+  app: AppType;
   deps: AppDeps;
   /** The loaded classifier (a model set when `modelDir` holds one). */
   classifier: LoadedClassifier;

@@ -11,7 +11,7 @@
 /// <reference lib="deno.worker" />
 import { configFromEnv } from "../../src/server/config.ts";
 import { loadServices } from "../../src/server/services.ts";
-import { createApp } from "../../src/server/app.ts";
+import { createApp } from "../../routes/app.ts";
 
 /** A request for the app. */
 export interface WorkerRequest {
