@@ -12,6 +12,7 @@ import type { CellResult } from "../cells.ts";
 import { readJsonLines } from "../jsonl.ts";
 import type { EpochRecord } from "../../history.ts";
 import type { TrainConfig } from "../../config.ts";
+import { exists } from "../../recipe_runner.ts";
 import type { StudyCell } from "./cells.ts";
 import {
   EPOCH_SCORES_FILE,
@@ -61,16 +62,6 @@ export function svmDir(root: string): string {
 
 /** The SVM penalty of `deno task experiments` (its `--svm-c` default), which the study keeps. */
 export const SVM_C = 0.1;
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
 
 /** The SVM cells' logged results at `svmLimit` (0 = all Training images), by cell id. */
 export async function svmResults(root: string, svmLimit: number): Promise<Map<string, CellResult>> {
