@@ -97,8 +97,12 @@ export function scoreCommand(
  * Throws, naming the fields, when the run folder's `config.json` differs from what the cell's
  * flags resolve to: continuing it would mix two recipes in one cell.
  */
-export async function checkRunConfig(cell: StudyCell, saved: TrainConfig, args: string[]) {
-  const { config } = await parseTrainArgs(args.filter((a) => a !== "--resume"));
+export async function checkRunConfig(
+  cell: StudyCell,
+  saved: TrainConfig,
+  args: string[],
+): Promise<void> {
+  const { config } = await parseTrainArgs(args);
   const keys = [
     ...new Set([...Object.keys(config), ...Object.keys(saved)]),
   ] as (keyof TrainConfig)[];
