@@ -17,6 +17,7 @@ import { markdownReport, reportSvg, seedTables } from "./experiments/report.ts";
 import { extremeFaces, landmarkFailures, landmarkSheetSvg } from "./experiments/landmark_sheet.ts";
 import { PRESENCE_THRESHOLD } from "../src/landmarks/face_mesh.ts";
 import { runMain } from "../src/cli/run_main.ts";
+import { fullStudyMain } from "./experiments/full/main.ts";
 
 const HELP = `deno task experiments [flags]
 
@@ -37,6 +38,7 @@ OUT/results.jsonl; a re-run with the same budget skips finished cells (resume).
   --svm-limit N     Training images per SVM cell, 0 = all (default 0)
   --svm-c X         SVM penalty C (default 0.1)
   --report-only     redraw the tables and report from the log without running cells
+  --full            the full-budget study instead, resumable across sessions (--full --help)
   -h, --help        show this help
 `;
 
@@ -51,6 +53,8 @@ function count(flag: string, value: string, min: number): number {
 }
 
 async function main(args: string[]): Promise<number> {
+  // The full-budget study (issue 27) has its own flags: `deno task experiments --full --help`.
+  if (args.includes("--full")) return await fullStudyMain(args.filter((a) => a !== "--full"));
   const { values } = parseArgs({
     args,
     options: {

@@ -235,7 +235,8 @@ function partial(path: string): string {
   return `${path}.partial`;
 }
 
-async function exists(path: string): Promise<boolean> {
+/** Whether `path` exists (other errors than not-found are thrown). */
+export async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
     return true;

@@ -285,9 +285,14 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
       if (options.keepEpochs) {
         await saveModelDir(model, join(runDir, EPOCHS_DIR, epochFolderName(record.epoch)), "none");
       }
-      await saveCheckpoint(checkpointDir, model, optimizer, state);
-      await Deno.writeTextFile(join(runDir, "history.json"), JSON.stringify(history, null, 2));
+      // History first, whole (written and renamed), then the checkpoint: a kill between the two
+      // redoes the epoch on resume (which keeps the records up to the checkpoint's), where the
+      // other order, or a torn history.json, would lose epochs from the history for good.
+      const historyPath = join(runDir, "history.json");
+      await Deno.writeTextFile(`${historyPath}.tmp`, JSON.stringify(history, null, 2));
+      await Deno.rename(`${historyPath}.tmp`, historyPath);
       await Deno.writeTextFile(join(runDir, "curves.svg"), curvesSvg(history, valName));
+      await saveCheckpoint(checkpointDir, model, optimizer, state);
     }
     if (config.earlyStopPatience > 0 && state.epochsSinceBest >= config.earlyStopPatience) {
       console.error(

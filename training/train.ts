@@ -134,12 +134,20 @@ async function main(args: string[]): Promise<number> {
     teacher = mixed.scores;
   }
   const controller = new AbortController();
+  let interrupts = 0;
   const onInterrupt = () => {
     console.error("\nstopping after this batch (Ctrl-C again to abort without saving)...");
-    if (controller.signal.aborted) Deno.exit(130);
+    if (++interrupts > 1) Deno.exit(130);
+    controller.abort();
+  };
+  // SIGTERM (a session ending, `experiments --full` passing a stop on) always stops cleanly,
+  // also after a Ctrl-C: only a second Ctrl-C gives up the checkpoint.
+  const onTerminate = () => {
+    console.error("\nSIGTERM: stopping after this batch...");
     controller.abort();
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
+  Deno.addSignalListener("SIGTERM", onTerminate);
   const result = await runTraining(config, {
     train: views?.split ?? train.split,
     viewsPerImage: views?.views,
@@ -156,6 +164,7 @@ async function main(args: string[]): Promise<number> {
     keepEpochs: flags.keepEpochs,
   });
   Deno.removeSignalListener("SIGINT", onInterrupt);
+  Deno.removeSignalListener("SIGTERM", onTerminate);
   onlineTeacher?.dispose();
   if (result.interrupted) return 130;
   console.error(

@@ -1,0 +1,108 @@
+/**
+ * The study's paired tests on PublicTest, through `deno task compare --pairs` on the cells'
+ * prediction files (`compare.ts`'s `comparePairFiles`: McNemar's exact test and a paired
+ * bootstrap interval): each input row against raw pixels for the default network at 5 and at 7
+ * classes (first seed), the same 7-class raw vs + landmarks + HOG difference with the second seed,
+ * each of those cells against its second seed (what a seed alone changes), and batch norm on vs
+ * off.
+ *
+ * @module
+ */
+import { comparePairFiles } from "../../compare.ts";
+import type { PairedComparison } from "../../stats/paired.ts";
+import { FIRST_SEED, SECOND_SEED } from "./cells.ts";
+import { PREDICTIONS_FILE } from "./score_run.ts";
+import { cellRunDir } from "./state.ts";
+import type { CellView } from "./view.ts";
+import { join } from "node:path";
+
+/** One planned comparison: B against A (B - A > 0: B more accurate). */
+export interface PairPlan {
+  /** What the comparison asks, e.g. `+ landmarks vs raw, 5 classes`. */
+  title: string;
+  /** Group in the report: `inputs`, `second seed`, `seed spread`, `batch norm`. */
+  group: "inputs" | "second seed" | "seed spread" | "batch norm";
+  a: CellView;
+  b: CellView;
+}
+
+/** A planned comparison with its result, once both cells are scored. */
+export interface PairOutcome extends PairPlan {
+  result?: PairedComparison;
+}
+
+function find(
+  views: readonly CellView[],
+  set: string,
+  classes: number,
+  seed = FIRST_SEED,
+  batchNorm = true,
+): CellView | undefined {
+  return views.find((v) =>
+    v.cell.model === "default" && v.cell.featureSet.id === set && v.cell.classes === classes &&
+    v.cell.seed === seed && v.cell.batchNorm === batchNorm
+  );
+}
+
+/** The comparisons of the study whose two cells are among `views`, in report order. */
+export function plannedPairs(views: readonly CellView[]): PairPlan[] {
+  const plans: PairPlan[] = [];
+  const add = (group: PairPlan["group"], title: string, a?: CellView, b?: CellView) => {
+    if (a && b) plans.push({ group, title, a, b });
+  };
+  for (const classes of [5, 7]) {
+    for (const set of ["lm", "lm-hog", "lm-hogw"]) {
+      const b = find(views, set, classes);
+      add(
+        "inputs",
+        `${b?.cell.featureSet.title} vs raw pixels, ${classes} classes`,
+        find(
+          views,
+          "raw",
+          classes,
+        ),
+        b,
+      );
+    }
+  }
+  add(
+    "second seed",
+    "+ face landmarks + HOG vs raw pixels, 7 classes, second seed",
+    find(views, "raw", 7, SECOND_SEED),
+    find(views, "lm-hog", 7, SECOND_SEED),
+  );
+  for (const set of ["raw", "lm-hog"]) {
+    add(
+      "seed spread",
+      `${set === "raw" ? "raw pixels" : "+ face landmarks + HOG"}, 7 classes: second seed vs first`,
+      find(views, set, 7),
+      find(views, set, 7, SECOND_SEED),
+    );
+  }
+  add(
+    "batch norm",
+    "raw pixels, 7 classes: without batch norm vs with",
+    find(views, "raw", 7),
+    find(views, "raw", 7, FIRST_SEED, false),
+  );
+  return plans;
+}
+
+/** Path of a cell's predictions file. */
+export function predictionsPath(root: string, view: CellView): string {
+  return join(cellRunDir(root, view.cell), PREDICTIONS_FILE);
+}
+
+/** Runs every planned comparison whose two cells are done; the others come back without a result. */
+export async function runPairs(root: string, views: readonly CellView[]): Promise<PairOutcome[]> {
+  const outcomes: PairOutcome[] = [];
+  for (const plan of plannedPairs(views)) {
+    const ready = plan.a.state.phase === "done" && plan.b.state.phase === "done";
+    const result = ready
+      ? (await comparePairFiles(predictionsPath(root, plan.a), predictionsPath(root, plan.b)))
+        .result
+      : undefined;
+    outcomes.push({ ...plan, result });
+  }
+  return outcomes;
+}
