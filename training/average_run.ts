@@ -8,10 +8,10 @@
 import type * as tf from "@tensorflow/tfjs";
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { readManifest, readPreparedSplit } from "../src/data/cache.ts";
+import { readManifest, readPreparedSplit } from "./data/cache.ts";
 import { loadLayersModelDir } from "../src/model/io.ts";
-import { useWasmBackend } from "../src/engine/backend.ts";
-import { ProgressBar } from "../src/cli/progress.ts";
+import { useWasmBackend } from "../src/backend.ts";
+import { ProgressBar } from "../term/progress.ts";
 import type { TrainConfig } from "./config.ts";
 import { exportFromRun, readRunConfig } from "./run_folder.ts";
 import { readRunHistory } from "./history.ts";
@@ -25,7 +25,7 @@ import {
 } from "./average_weights.ts";
 import { recalibrateBatchNorm } from "./recalibrate_bn.ts";
 import { MirrorSymmetry } from "./models/mirror_symmetry.ts";
-import { runMain } from "../src/cli/run_main.ts";
+import { runMain } from "../term/run_main.ts";
 
 const HELP = `deno task average --run DIR --epochs 80-96 --to DIR [flags]
 

@@ -6,7 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { PreparedSplit } from "../src/data/cache.ts";
+import type { PreparedSplit } from "./data/cache.ts";
 import { augmentInto, copyInto, type Transform, transformInto } from "./augment.ts";
 import type { AugmentConfig } from "./config.ts";
 import type { Rng } from "./rng.ts";

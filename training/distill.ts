@@ -8,9 +8,9 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import type { PreparedSplit } from "../src/data/cache.ts";
+import type { PreparedSplit } from "./data/cache.ts";
 import { loadLayersModelDir, readModelMetadata } from "../src/model/io.ts";
-import { ProgressBar } from "../src/cli/progress.ts";
+import { ProgressBar } from "../term/progress.ts";
 import type { FerModelMetadata } from "../src/model/metadata.ts";
 import { toTrainData } from "./dataset.ts";
 import { predictScores, type Tta } from "./predict_batches.ts";

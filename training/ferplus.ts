@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { PreparedSplit, SplitName } from "../src/data/cache.ts";
+import type { PreparedSplit, SplitName } from "./data/cache.ts";
 import { FERPLUS_EMOTIONS } from "../src/labels.ts";
 
 /** FER+ vote columns in file order, after `Usage` and `Image name`. */

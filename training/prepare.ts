@@ -6,7 +6,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { featureNames } from "../src/data/mod.ts";
+import { featureNames } from "./data/mod.ts";
 import { FER_EMOTIONS } from "../src/labels.ts";
 import { BadRowLog } from "./bad_rows.ts";
 import { prepareDataset } from "./prepare/run.ts";

@@ -7,8 +7,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
-import type { PreparedSplit } from "../src/data/cache.ts";
-import { ProgressBar } from "../src/cli/progress.ts";
+import type { PreparedSplit } from "./data/cache.ts";
+import { ProgressBar } from "../term/progress.ts";
 import { saveModelDir } from "../src/model/io.ts";
 import type { TrainConfig } from "./config.ts";
 import { createOptimizer, setLearningRate } from "./optimizer.ts";
@@ -20,7 +20,7 @@ import type { EpochRecord } from "./history.ts";
 import { buildModel } from "./models/mod.ts";
 import { curvesSvg } from "./charts.ts";
 import { evaluateModel } from "./predict_batches.ts";
-import { DataParallelTrainer } from "../src/engine/data_parallel.ts";
+import { DataParallelTrainer } from "./engine/data_parallel.ts";
 import { MirrorSymmetry } from "./models/mirror_symmetry.ts";
 import { initWeightsFrom } from "./init_weights.ts";
 import { flipOnly, viewIndices } from "./teacher_views.ts";

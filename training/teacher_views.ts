@@ -13,8 +13,8 @@
  *
  * @module
  */
-import type { PreparedSplit } from "../src/data/cache.ts";
-import { IMAGE_PIXELS } from "../src/data/cache.ts";
+import type { PreparedSplit } from "./data/cache.ts";
+import { IMAGE_PIXELS } from "./data/cache.ts";
 import type { AugmentConfig } from "./config.ts";
 import { augmentInto } from "./augment.ts";
 import { Rng } from "./rng.ts";

@@ -9,7 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../assert.ts";
-import { useWasmBackend } from "../../src/engine/backend.ts";
+import { useWasmBackend } from "../../src/backend.ts";
 import { loadClassifier, modelVersion } from "../../src/classifier/load.ts";
 import {
   FerSetClassifier,

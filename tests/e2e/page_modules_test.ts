@@ -10,7 +10,7 @@ import { cropFaceGray48 as serverCrop } from "../../src/image/crop.ts";
 import { cropAlignedFaceGray48 as serverAlignedCrop } from "../../src/image/align.ts";
 import { predictImage } from "../../src/server/predict_image.ts";
 import type { DetectedFace } from "../../src/detector/types.ts";
-import { encodeGrayPng } from "../../src/data/png.ts";
+import { encodeGrayPng } from "../../training/data/png.ts";
 import { alignedReadRect, cropAlignedFacesFromContext } from "../../static/js/face_align.js";
 import { FER_EMOTIONS } from "../../src/labels.ts";
 import { cropFaceGray48, cropReadRect, ferCropWindow } from "../../static/js/face_crop.js";

@@ -9,7 +9,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { useWasmBackend } from "../../src/engine/backend.ts";
+import { useWasmBackend } from "../../src/backend.ts";
 import { FerClassifier } from "../../src/classifier/classifier.ts";
 import { applyTemperature as serverTemperature } from "../../src/classifier/temperature.ts";
 import { FER_INPUT } from "../../src/model/metadata.ts";

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../assert.ts";
-import { useWasmBackend } from "../../src/engine/backend.ts";
+import { useWasmBackend } from "../../src/backend.ts";
 import { FER_EMOTIONS } from "../../src/labels.ts";
 import { compareModelDirs, comparePairFiles } from "../../training/compare.ts";
 import { matchPairs, parsePairRecords } from "../../training/compare/pairs.ts";

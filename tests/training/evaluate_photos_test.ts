@@ -10,7 +10,7 @@ import { parseLabelsCsv } from "../../training/photos/labels_csv.ts";
 import { summarizePhotos } from "../../training/photos/metrics.ts";
 import { type PhotoPrediction, predictPhotos } from "../../training/photos/run.ts";
 import { photoModes } from "../../training/evaluate_photos.ts";
-import { encodeGrayPng } from "../../src/data/png.ts";
+import { encodeGrayPng } from "../../training/data/png.ts";
 import { FER_EMOTIONS } from "../../src/labels.ts";
 import type { DetectedFace } from "../../src/detector/types.ts";
 import type { RgbaImage } from "../../src/image/decode.ts";

@@ -6,7 +6,7 @@ import { toTrainData } from "../../training/dataset.ts";
 import { predictScores } from "../../training/predict_batches.ts";
 import { PIXEL_SCALE, runTraining } from "../../training/run.ts";
 import { Rng } from "../../training/rng.ts";
-import type { PreparedSplit } from "../../src/data/cache.ts";
+import type { PreparedSplit } from "../../training/data/cache.ts";
 import { FER_EMOTIONS } from "../../src/labels.ts";
 import { writeTinyModelDir } from "../classifier/tiny_model.ts";
 import { syntheticSplit } from "./synthetic.ts";

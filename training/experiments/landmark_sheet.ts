@@ -6,8 +6,8 @@
  * @module
  */
 import { encodeBase64 } from "./base64.ts";
-import { IMAGE_PIXELS, IMAGE_SIZE, type PreparedSplit } from "../../src/data/cache.ts";
-import { encodeGrayPng } from "../../src/data/png.ts";
+import { IMAGE_PIXELS, IMAGE_SIZE, type PreparedSplit } from "../data/cache.ts";
+import { encodeGrayPng } from "../data/png.ts";
 
 /** Indices of the `count` images with the highest and the `count` with the lowest presence. */
 export function extremeFaces(

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { IMAGE_PIXELS, type PreparedSplit } from "../../src/data/cache.ts";
+import { IMAGE_PIXELS, type PreparedSplit } from "../data/cache.ts";
 
 /**
  * Rows of `split` whose stored label (`= FER2013 id` when the cache holds all seven in order) is in

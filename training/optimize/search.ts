@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { ProgressBar } from "../../src/cli/progress.ts";
+import { ProgressBar } from "../../term/progress.ts";
 import { appendJsonLine, readJsonLines } from "../experiments/jsonl.ts";
 import type { Param, Params } from "./space.ts";
 import {

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { ProgressBar } from "../../src/cli/progress.ts";
+import { ProgressBar } from "../../term/progress.ts";
 import {
   type BadRow,
   CACHE_FORMAT_VERSION,
@@ -24,9 +24,9 @@ import {
   type SplitName,
   writeManifest,
   writePreparedSplit,
-} from "../../src/data/mod.ts";
-import { encodeGrayPng } from "../../src/data/png.ts";
-import { loadFerCsvSplits } from "../../src/data/load.ts";
+} from "../data/mod.ts";
+import { encodeGrayPng } from "../data/png.ts";
+import { loadFerCsvSplits } from "../data/load.ts";
 import { FER_EMOTIONS } from "../../src/labels.ts";
 
 /** Inputs of {@link prepareDataset}. */
