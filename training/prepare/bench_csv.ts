@@ -77,7 +77,7 @@ for (let round = 0; round < 3; round++) {
 console.log(`${rows} rows, best of 3 rounds:`);
 console.log(`gunzip only                 ${best.gunzip.toFixed(2)} s`);
 console.log(`papaparse + pixel parse     ${best.papaparse.toFixed(2)} s (baseline)`);
-console.log(`training/data/fer_csv.ts         ${best.ours.toFixed(2)} s (validates every row too)`);
+console.log(`training/data/fer_csv.ts    ${best.ours.toFixed(2)} s (validates every row too)`);
 console.log(
   `speed-up ${(best.papaparse / best.ours).toFixed(2)}x end to end, ` +
     `${((best.papaparse - best.gunzip) / (best.ours - best.gunzip)).toFixed(2)}x after gunzip`,
