@@ -13,13 +13,13 @@
 import { parseArgs } from "node:util";
 import encodePng from "@jsquash/png/encode.js";
 import { ProgressBar } from "../term/progress.ts";
-import { decodeImage, type RgbaImage } from "../src/image/decode.ts";
+import { decodeImage } from "../src/image/decode.ts";
+import { FER_FRAMING, type RgbaImage } from "../src/face.ts";
 import { resizeArea } from "../src/image/resize.ts";
 import { createFaceDetector, type DetectedFace, type FaceDetector } from "../src/detector/mod.ts";
 import { drawFaces } from "./bench_detect/draw.ts";
 import { iou } from "../src/detector/blazeface/nms.ts";
 import { hasChromium, launchBrowserFaceDetector } from "../tools/browser/harness.ts";
-import { FER_FRAMING } from "../src/image/crop.ts";
 import { correlation, ferMeanFace, meanCrop, sideBySide } from "./bench_detect/framing_check.ts";
 
 /**

@@ -29,6 +29,7 @@ import { configFromEnv, DEFAULT_MODEL_DIR } from "../src/server/config.ts";
 import { predictImage } from "../src/server/predict_image.ts";
 import { decodeImage } from "../src/image/decode.ts";
 import { cropFaceGray48 } from "../src/image/crop.ts";
+import { FER_PIXELS } from "../src/face.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const FACE_JPG = new URL("tests/e2e/fixtures/face.jpg", ROOT);
@@ -184,8 +185,8 @@ async function main(): Promise<void> {
   const groupFaces = await deps.detector.detect(group);
   const crops = groupFaces.map((f) => cropFaceGray48(group, f.box));
   const batch = Array.from({ length: 32 }, (_, i) => crops[i % crops.length]);
-  const batchBody = new Uint8Array(32 * 2304);
-  batch.forEach((face, i) => batchBody.set(face, i * 2304));
+  const batchBody = new Uint8Array(32 * FER_PIXELS);
+  batch.forEach((face, i) => batchBody.set(face, i * FER_PIXELS));
 
   const post = (path: string, body: Uint8Array, type: string) => (base: string) =>
     new Request(`${base}${path}`, {

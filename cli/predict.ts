@@ -14,7 +14,7 @@ import { createFaceDetector } from "../src/detector/mod.ts";
 import { ImageInputError } from "../src/image/errors.ts";
 import { DEFAULT_MODEL_DIR } from "../src/server/config.ts";
 import { predictImage, type PredictResult } from "../src/server/predict_image.ts";
-import { displayName } from "../src/labels.ts";
+import { displayName } from "../src/face.ts";
 import { CLASSIFY_TTA_MODES, isClassifyTta } from "../src/classifier/views.ts";
 
 const USAGE =

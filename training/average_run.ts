@@ -17,7 +17,7 @@ import { exportFromRun, readRunConfig } from "./run_folder.ts";
 import { readRunHistory } from "./history.ts";
 import { limitSplit, toTrainData } from "./dataset.ts";
 import type { ExportResult } from "./export.ts";
-import { epochFolderName, EPOCHS_DIR, PIXEL_SCALE } from "./run.ts";
+import { epochFolderName, EPOCHS_DIR } from "./run.ts";
 import {
   averageWeightLists,
   formatEpochSelection,
@@ -26,6 +26,7 @@ import {
 import { recalibrateBatchNorm } from "./recalibrate_bn.ts";
 import { MirrorSymmetry } from "./models/mirror_symmetry.ts";
 import { runMain } from "../term/run_main.ts";
+import { PIXEL_SCALE } from "../src/face.ts";
 
 const HELP = `deno task average --run DIR --epochs 80-96 --to DIR [flags]
 

@@ -14,7 +14,7 @@ import { ProgressBar } from "../term/progress.ts";
 import type { FerModelMetadata } from "../src/model/metadata.ts";
 import { toTrainData } from "./dataset.ts";
 import { predictScores, type Tta } from "./predict_batches.ts";
-import { PIXEL_SCALE } from "./run.ts";
+import { PIXEL_SCALE } from "../src/face.ts";
 
 /** Cached scores (`count * classes` float32) inside a run folder. */
 export const TEACHER_SCORES_FILE = "teacher-scores.f32";

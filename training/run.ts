@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { PreparedSplit } from "./data/cache.ts";
 import { ProgressBar } from "../term/progress.ts";
 import { saveModelDir } from "../src/model/io.ts";
+import { PIXEL_SCALE } from "../src/face.ts";
 import type { TrainConfig } from "./config.ts";
 import { createOptimizer, setLearningRate } from "./optimizer.ts";
 import { learningRateAt } from "./schedule.ts";
@@ -94,9 +95,6 @@ export const EPOCHS_DIR = "epochs";
 export function epochFolderName(epoch: number): string {
   return `epoch-${String(epoch).padStart(3, "0")}`;
 }
-
-/** Pixel scaling every fer-edge model uses. */
-export const PIXEL_SCALE = 1 / 255;
 
 function freshState(): LoopState {
   return {

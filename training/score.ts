@@ -15,7 +15,7 @@ import type { BadRow } from "./data/fer_csv.ts";
 import { toTrainData } from "./dataset.ts";
 import { predictScores, type Tta } from "./predict_batches.ts";
 import { type EvalSplit, type EvalSplitName, loadEvalSplit } from "./eval_split.ts";
-import { PIXEL_SCALE } from "./run.ts";
+import { PIXEL_SCALE } from "../src/face.ts";
 
 /** A model's (or set's) scores on one split. */
 export interface ModelScores {

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { RgbaImage } from "../../src/image/decode.ts";
+import type { RgbaImage } from "../../src/face.ts";
 import type { DetectedFace } from "../../src/detector/types.ts";
 
 /** An RGB colour. */

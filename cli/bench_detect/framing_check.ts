@@ -5,11 +5,15 @@
  *
  * @module
  */
-import { cropFaceGray48, FER_FRAMING, type FerFraming } from "../../src/image/crop.ts";
-import type { RgbaImage } from "../../src/image/decode.ts";
-import type { FaceBox } from "../../src/detector/types.ts";
-
-const PIXELS = 48 * 48;
+import { cropFaceGray48 } from "../../src/image/crop.ts";
+import {
+  type FaceBox,
+  FER_FRAMING,
+  FER_PIXELS as PIXELS,
+  FER_SIZE,
+  type FerFraming,
+  type RgbaImage,
+} from "../../src/face.ts";
 
 /** Mean 48×48 image of the first `rows` rows of a gzipped FER2013 CSV (`emotion,pixels,Usage`). */
 export async function ferMeanFace(csvGzPath: string, rows: number): Promise<Float64Array> {
@@ -77,13 +81,13 @@ export function meanCrop(
 
 /** Side-by-side RGBA picture of 48×48 gray images, each scaled ×`zoom`, 4 px apart. */
 export function sideBySide(images: ArrayLike<number>[], zoom = 4): RgbaImage {
-  const cell = 48 * zoom;
+  const cell = FER_SIZE * zoom;
   const width = images.length * (cell + 4) - 4;
   const data = new Uint8ClampedArray(width * cell * 4).fill(255);
   images.forEach((image, k) => {
     for (let y = 0; y < cell; y++) {
       for (let x = 0; x < cell; x++) {
-        const v = image[Math.floor(y / zoom) * 48 + Math.floor(x / zoom)];
+        const v = image[Math.floor(y / zoom) * FER_SIZE + Math.floor(x / zoom)];
         const at = (y * width + k * (cell + 4) + x) * 4;
         data[at] = data[at + 1] = data[at + 2] = v;
       }

@@ -16,7 +16,7 @@ import {
   weightedMeanProbabilities,
 } from "../../src/classifier/set_classifier.ts";
 import { readModelFolder, readModelMetadata } from "../../src/model/io.ts";
-import { FER_EMOTIONS } from "../../src/labels.ts";
+import { FER_EMOTIONS } from "../../src/face.ts";
 import { makeModelSet } from "../../training/make_set.ts";
 import { writeNudgedTinyModel } from "../training/eval_fixtures.ts";
 import { withTempDir } from "../temp_dir.ts";

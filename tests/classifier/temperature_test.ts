@@ -2,7 +2,7 @@ import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../ass
 import { useWasmBackend } from "../../src/backend.ts";
 import { FerClassifier } from "../../src/classifier/classifier.ts";
 import { applyTemperature } from "../../src/classifier/temperature.ts";
-import { FER_EMOTIONS } from "../../src/labels.ts";
+import { FER_EMOTIONS } from "../../src/face.ts";
 import { tinyFerModel, tinyMetadata } from "./tiny_model.ts";
 
 await useWasmBackend();

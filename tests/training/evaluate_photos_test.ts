@@ -11,7 +11,7 @@ import { summarizePhotos } from "../../training/photos/metrics.ts";
 import { type PhotoPrediction, predictPhotos } from "../../training/photos/run.ts";
 import { photoModes } from "../../training/evaluate_photos.ts";
 import { encodeGrayPng } from "../../training/data/png.ts";
-import { FER_EMOTIONS } from "../../src/labels.ts";
+import { FER_EMOTIONS } from "../../src/face.ts";
 import type { DetectedFace } from "../../src/detector/types.ts";
 import type { RgbaImage } from "../../src/image/decode.ts";
 import { withTempDir } from "../temp_dir.ts";

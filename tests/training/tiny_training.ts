@@ -11,7 +11,7 @@ import { installWasmTrainingKernels, useWasmBackend } from "../../training/engin
 import type { PreparedSplit } from "../../training/data/cache.ts";
 import { toTrainData } from "../../training/dataset.ts";
 import { predictScores } from "../../training/predict_batches.ts";
-import { PIXEL_SCALE } from "../../training/run.ts";
+import { PIXEL_SCALE } from "../../src/face.ts";
 
 /**
  * Switches to the wasm backend with fer-edge's gradient kernels, as `deno task train` does (and

@@ -16,18 +16,13 @@
  * @module
  */
 import { join } from "node:path";
+import { FER_PIXELS } from "../../src/face.ts";
 
 /** A FER2013 `Usage` value. */
 export type SplitName = "Training" | "PublicTest" | "PrivateTest";
 
 /** All split names, in the order the dataset lists them. */
 export const SPLIT_NAMES: readonly SplitName[] = ["Training", "PublicTest", "PrivateTest"];
-
-/** Side length of a FER2013 image in pixels. */
-export const IMAGE_SIZE = 48;
-
-/** Pixels in one FER2013 image (48 x 48). */
-export const IMAGE_PIXELS = IMAGE_SIZE * IMAGE_SIZE;
 
 /** Version of the on-disk layout; bumped whenever files or manifest fields change meaning. */
 export const CACHE_FORMAT_VERSION = 1;
@@ -168,7 +163,7 @@ export async function readPreparedSplit(
     throw new Error(`split ${split} is not in ${dir} (present: ${present})`);
   }
   const count = info.count;
-  const images = await readExact(imagesPath(dir, split), count * IMAGE_PIXELS);
+  const images = await readExact(imagesPath(dir, split), count * FER_PIXELS);
   const labels = await readExact(labelsPath(dir, split), count);
   const features: Record<string, Float32Array> = {};
   for (const name of options.features ?? Object.keys(manifest.features)) {
@@ -192,7 +187,7 @@ export async function readPreparedSplit(
 export async function writePreparedSplit(dir: string, split: PreparedSplit): Promise<void> {
   assertLittleEndian();
   const { count } = split;
-  if (split.images.length !== count * IMAGE_PIXELS) {
+  if (split.images.length !== count * FER_PIXELS) {
     throw new Error(`${split.split}: ${split.images.length} pixels for ${count} images`);
   }
   if (split.labels.length !== count) {

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { IMAGE_SIZE } from "./cache.ts";
+import { FER_SIZE } from "../../src/face.ts";
 import {
   FACE_HOG,
   FACE_HOG_WINDOWS,
@@ -71,15 +71,15 @@ export async function createFeatureExtractor(name: string): Promise<FeatureExtra
 /** The seed's whole-image HOG (72 values): 8 orientations, 16 px cells, 1-cell blocks. */
 export function hogExtractor(): FeatureExtractor {
   const gradients = {
-    gx: new Int16Array(IMAGE_SIZE * IMAGE_SIZE),
-    gy: new Int16Array(IMAGE_SIZE * IMAGE_SIZE),
+    gx: new Int16Array(FER_SIZE * FER_SIZE),
+    gy: new Int16Array(FER_SIZE * FER_SIZE),
   };
   return {
     name: "hog",
-    length: hogLength(IMAGE_SIZE, IMAGE_SIZE, FACE_HOG),
+    length: hogLength(FER_SIZE, FER_SIZE, FACE_HOG),
     extract(image, out, offset) {
-      imageGradients(image, IMAGE_SIZE, IMAGE_SIZE, gradients);
-      hogWindow(gradients, IMAGE_SIZE, 0, 0, IMAGE_SIZE, IMAGE_SIZE, FACE_HOG, out, offset);
+      imageGradients(image, FER_SIZE, FER_SIZE, gradients);
+      hogWindow(gradients, FER_SIZE, 0, 0, FER_SIZE, FER_SIZE, FACE_HOG, out, offset);
     },
   };
 }
@@ -87,15 +87,15 @@ export function hogExtractor(): FeatureExtractor {
 /** The seed's sliding-window HOG (2,592 values): 24 px windows every 6 px, 8 px cells. */
 export function hogWindowsExtractor(): FeatureExtractor {
   const gradients = {
-    gx: new Int16Array(IMAGE_SIZE * IMAGE_SIZE),
-    gy: new Int16Array(IMAGE_SIZE * IMAGE_SIZE),
+    gx: new Int16Array(FER_SIZE * FER_SIZE),
+    gy: new Int16Array(FER_SIZE * FER_SIZE),
   };
   return {
     name: "hogWindows",
-    length: slidingHogLength(IMAGE_SIZE, IMAGE_SIZE, FACE_HOG_WINDOWS),
+    length: slidingHogLength(FER_SIZE, FER_SIZE, FACE_HOG_WINDOWS),
     extract(image, out, offset) {
-      imageGradients(image, IMAGE_SIZE, IMAGE_SIZE, gradients);
-      slidingHog(image, IMAGE_SIZE, IMAGE_SIZE, FACE_HOG_WINDOWS, out, offset, gradients);
+      imageGradients(image, FER_SIZE, FER_SIZE, gradients);
+      slidingHog(image, FER_SIZE, FER_SIZE, FACE_HOG_WINDOWS, out, offset, gradients);
     },
   };
 }

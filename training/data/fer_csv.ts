@@ -9,8 +9,8 @@
  *
  * @module
  */
-import { FER_EMOTIONS } from "../../src/labels.ts";
-import { IMAGE_PIXELS, SPLIT_NAMES, type SplitName } from "./cache.ts";
+import { FER_EMOTIONS, FER_PIXELS } from "../../src/face.ts";
+import { SPLIT_NAMES, type SplitName } from "./cache.ts";
 import { type CsvRecord, csvRecords } from "./csv_records.ts";
 import { GzipError } from "./gunzip.ts";
 import { openFerSource, openFerStream, type RawByteObserver } from "./source.ts";
@@ -156,7 +156,7 @@ function parseEmotion(field: Uint8Array): number | undefined {
 }
 
 /**
- * Parses space-separated 0..255 integers into `out` (length {@link IMAGE_PIXELS}). Returns `null`
+ * Parses space-separated 0..255 integers into `out` (length {@link FER_PIXELS}). Returns `null`
  * on success or the reason the field is invalid.
  */
 export function parsePixels(
@@ -331,7 +331,7 @@ export async function* readFerCsv(
         stats.overLimit++;
         continue;
       }
-      const pixels = new Uint8Array(IMAGE_PIXELS);
+      const pixels = new Uint8Array(FER_PIXELS);
       const problem = parsePixels(fields[columns.pixels], pixels);
       if (problem) {
         reject(line, problem.kind, problem.reason);

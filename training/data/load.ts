@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { FER_EMOTIONS } from "../../src/labels.ts";
-import { IMAGE_PIXELS, type PreparedSplit, SPLIT_NAMES, type SplitName } from "./cache.ts";
+import { FER_EMOTIONS, FER_PIXELS } from "../../src/face.ts";
+import { type PreparedSplit, SPLIT_NAMES, type SplitName } from "./cache.ts";
 import { createFeatureExtractor, type FeatureExtractor } from "./features.ts";
 import {
   emptyFerCsvStats,
@@ -94,7 +94,7 @@ export async function loadFerCsvSplits(
       let builder = builders.get(row.usage);
       if (!builder) {
         builder = {
-          images: new GrowableArray((n) => new Uint8Array(n), INITIAL_IMAGES * IMAGE_PIXELS),
+          images: new GrowableArray((n) => new Uint8Array(n), INITIAL_IMAGES * FER_PIXELS),
           labels: new GrowableArray((n) => new Uint8Array(n), INITIAL_IMAGES),
           features: extractors.map((e) =>
             new GrowableArray((n) => new Float32Array(n), INITIAL_IMAGES * e.length)
@@ -105,7 +105,7 @@ export async function loadFerCsvSplits(
       }
       const index = builder.labels.length;
       // Reserve before touching `.data`: reserving may replace the array.
-      const imageOffset = builder.images.reserve(IMAGE_PIXELS);
+      const imageOffset = builder.images.reserve(FER_PIXELS);
       builder.images.data.set(row.pixels, imageOffset);
       const labelOffset = builder.labels.reserve(1);
       builder.labels.data[labelOffset] = row.label;

@@ -15,7 +15,7 @@ import {
   predictLinearSvm,
   trainLinearSvm,
 } from "../svm/mod.ts";
-import { FER_EMOTIONS } from "../../src/labels.ts";
+import { FER_EMOTIONS } from "../../src/face.ts";
 import { defaultConfig, mergeConfig, type TrainConfig } from "../config.ts";
 import { runTraining } from "../run.ts";
 import { type Cell, cellExpressions } from "./grid.ts";

@@ -8,7 +8,7 @@
  * @module
  */
 import type { FeatureExtractor } from "../data/features.ts";
-import { IMAGE_SIZE } from "../data/cache.ts";
+import { FER_SIZE } from "../../src/face.ts";
 import { useWasmBackend } from "../../src/backend.ts";
 import { FaceMeshLandmarker, type FaceMeshOptions, PRESENCE_THRESHOLD } from "./face_mesh.ts";
 import { contourSubset } from "./subset.ts";
@@ -56,7 +56,7 @@ export async function createLandmarkFeatureExtractor(
     length: 2 * subset.length + 1,
     stats,
     extract(image, out, offset) {
-      const [{ points, presence }] = landmarker.detect(image, IMAGE_SIZE);
+      const [{ points, presence }] = landmarker.detect(image, FER_SIZE);
       stats.images++;
       if (presence < PRESENCE_THRESHOLD) stats.failures++;
       for (let i = 0; i < subset.length; i++) {

@@ -5,14 +5,15 @@
  *
  * @module
  */
-import { IMAGE_PIXELS, type PreparedSplit } from "../data/cache.ts";
+import type { PreparedSplit } from "../data/cache.ts";
+import { FER_PIXELS } from "../../src/face.ts";
 
 /** Name of the raw-pixel block. */
 export const PIXELS = "pixels";
 
 /** Width of feature block `name` in `split` (throws if the split lacks it). */
 export function blockWidth(split: PreparedSplit, name: string): number {
-  if (name === PIXELS) return IMAGE_PIXELS;
+  if (name === PIXELS) return FER_PIXELS;
   const values = split.features[name];
   if (!values) {
     const known = [PIXELS, ...Object.keys(split.features)].join(", ");
@@ -40,7 +41,7 @@ export function featureMatrix(
     names.forEach((name, b) => {
       const w = widths[b];
       if (name === PIXELS) {
-        const image = split.images.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS);
+        const image = split.images.subarray(i * FER_PIXELS, (i + 1) * FER_PIXELS);
         for (let j = 0; j < w; j++) x[o + j] = image[j] / 255;
       } else {
         x.set(split.features[name].subarray(i * w, (i + 1) * w), o);

@@ -2,7 +2,6 @@ import { assertEquals, assertThrows } from "../../assert.ts";
 import {
   CACHE_FORMAT_VERSION,
   featurePath,
-  IMAGE_PIXELS,
   type PreparedManifest,
   type PreparedSplit,
   readManifest,
@@ -10,9 +9,10 @@ import {
   writeManifest,
   writePreparedSplit,
 } from "../../../training/data/cache.ts";
+import { FER_PIXELS } from "../../../src/face.ts";
 
 function sampleSplit(count: number): PreparedSplit {
-  const images = new Uint8Array(count * IMAGE_PIXELS).map((_, i) => (i * 7) % 256);
+  const images = new Uint8Array(count * FER_PIXELS).map((_, i) => (i * 7) % 256);
   const labels = new Uint8Array(count).map((_, i) => i % 3);
   const hog = new Float32Array(count * 72).map((_, i) => i / 10);
   return { split: "Training", count, images, labels, features: { hog } };
