@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { seededRandom } from "../rng.ts";
 
 /** Options of {@link trainLinearSvm}. */
 export interface LinearSvmOptions {
@@ -44,17 +45,6 @@ export interface LinearSvmModel {
   converged: boolean[];
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function checkShapes(x: Float32Array, count: number, dimension: number): void {
   if (!(Number.isInteger(count) && count > 0 && Number.isInteger(dimension) && dimension > 0)) {
     throw new Error(`svm: bad shape ${count} x ${dimension}`);
@@ -84,7 +74,7 @@ export function trainBinarySvm(
   // The squared hinge adds 1/(2C) to the dual Hessian's diagonal and lifts the upper bound.
   const upper = squared ? Infinity : c;
   const diagShift = squared ? 1 / (2 * c) : 0;
-  const random = mulberry32(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const d = dimension;
   const w = new Float64Array(d + 1);
   const alpha = new Float64Array(count);

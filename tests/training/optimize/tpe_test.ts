@@ -11,11 +11,11 @@ import {
   parzenLogPdf,
   parzenSample,
   randomParams,
-  seededRandom,
   splitObservations,
   suggestTpe,
 } from "../../../training/optimize/tpe.ts";
 import { runSearch } from "../../../training/optimize/search.ts";
+import { seededRandom } from "../../../training/rng.ts";
 import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../../assert.ts";
 
 Deno.test("the seed's space: lr log 1e-5..0.1, decay/param 0.5..0.99, keep 0.7..0.99, 5 optimizers", () => {
