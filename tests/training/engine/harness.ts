@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { installWasmTrainingKernels, useWasmBackend } from "../../../training/engine/mod.ts";
+import { Rng } from "../../../training/rng.ts";
 
 /** Activates wasm with fer-edge's training kernels (the cpu backend stays registered). */
 export async function setupWasmTraining(): Promise<void> {
@@ -13,17 +14,10 @@ export async function setupWasmTraining(): Promise<void> {
   installWasmTrainingKernels();
 }
 
-/** Seeded uniform values in [-1, 1) (mulberry32). */
+/** Seeded uniform values in [-1, 1) (the project's mulberry32, `training/rng.ts`). */
 export function seededValues(count: number, seed: number): Float32Array {
-  const out = new Float32Array(count);
-  let state = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
-  return out;
+  const rng = new Rng(seed);
+  return Float32Array.from({ length: count }, () => rng.next() * 2 - 1);
 }
 
 /** Input of a kernel run: values and shape, materialised fresh on each backend. */
