@@ -17,7 +17,7 @@ import { mediaType } from "../src/server/upload.ts";
 import { splitFaces } from "../src/classifier/preprocess.ts";
 import { roundFaceScores } from "../src/classifier/postprocess.ts";
 import type { HeavyWork } from "../src/server/heavy.ts";
-import { FER_SIZE } from "../src/image/crop.ts";
+import { FER_SIZE } from "../src/face.ts";
 import { ClassifyAnswer } from "./schemas.ts";
 import { errorResponses, HEAVY_CODES } from "./error_responses.ts";
 import { ClassifyQuery, refuseBadInput } from "./query.ts";

@@ -10,8 +10,9 @@
 import type { AugmentConfig } from "./config.ts";
 import type { Rng } from "./rng.ts";
 import { degradePhotoInto } from "./photo_degrade.ts";
+import { FER_SIZE } from "../src/face.ts";
 
-const SIZE = 48;
+const SIZE = FER_SIZE;
 const CENTER = (SIZE - 1) / 2;
 
 /**

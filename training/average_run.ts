@@ -8,16 +8,16 @@
 import type * as tf from "@tensorflow/tfjs";
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { readManifest, readPreparedSplit } from "../src/data/cache.ts";
+import { readManifest, readPreparedSplit } from "./data/cache.ts";
 import { loadLayersModelDir } from "../src/model/io.ts";
-import { useWasmBackend } from "../src/engine/backend.ts";
-import { ProgressBar } from "../src/cli/progress.ts";
+import { useWasmBackend } from "../src/backend.ts";
+import { ProgressBar } from "../term/progress.ts";
 import type { TrainConfig } from "./config.ts";
 import { exportFromRun, readRunConfig } from "./run_folder.ts";
 import { readRunHistory } from "./history.ts";
 import { limitSplit, toTrainData } from "./dataset.ts";
 import type { ExportResult } from "./export.ts";
-import { epochFolderName, EPOCHS_DIR, PIXEL_SCALE } from "./run.ts";
+import { epochFolderName, EPOCHS_DIR } from "./run.ts";
 import {
   averageWeightLists,
   formatEpochSelection,
@@ -25,7 +25,8 @@ import {
 } from "./average_weights.ts";
 import { recalibrateBatchNorm } from "./recalibrate_bn.ts";
 import { MirrorSymmetry } from "./models/mirror_symmetry.ts";
-import { runMain } from "../src/cli/run_main.ts";
+import { runMain } from "../term/run_main.ts";
+import { PIXEL_SCALE } from "../src/face.ts";
 
 const HELP = `deno task average --run DIR --epochs 80-96 --to DIR [flags]
 

@@ -5,13 +5,13 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { useWasmBackend } from "../src/engine/backend.ts";
+import { useWasmBackend } from "../src/backend.ts";
 
 /** Selects the training backend and returns its name. */
 export async function setupTrainingBackend(): Promise<string> {
   try {
     await useWasmBackend();
-    const engine = await import("../src/engine/mod.ts");
+    const engine = await import("./engine/mod.ts");
     engine.installWasmTrainingKernels();
     return "wasm";
   } catch (error) {

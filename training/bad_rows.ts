@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { BadRow } from "../src/data/fer_csv.ts";
+import type { BadRow } from "./data/fer_csv.ts";
 
 /** How many skipped rows are listed one by one. */
 export const MAX_BAD_ROWS_SHOWN = 10;

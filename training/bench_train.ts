@@ -8,12 +8,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { parseArgs } from "node:util";
-import {
-  checkWasmTraining,
-  installWasmTrainingKernels,
-  useWasmBackend,
-} from "../src/engine/mod.ts";
-import { ProgressBar } from "../src/cli/progress.ts";
+import { checkWasmTraining, installWasmTrainingKernels, useWasmBackend } from "./engine/mod.ts";
+import { ProgressBar } from "../term/progress.ts";
 import { buildModel, countMacs } from "./models/mod.ts";
 import { buildReferenceNet } from "./bench/reference_net.ts";
 import { measureDataParallel, measureThroughput, type Throughput } from "./bench/measure.ts";

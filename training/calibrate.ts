@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { FER_MODEL_METADATA_FILE } from "../src/model/metadata.ts";
 import type { CalibrationRecord } from "../src/model/metadata.ts";
-import { useWasmBackend } from "../src/engine/backend.ts";
+import { useWasmBackend } from "../src/backend.ts";
 import { applyTemperature } from "../src/classifier/temperature.ts";
 import { CALIBRATION_BINS, type ModelScores, scoreModelDir } from "./evaluate.ts";
 import type { Tta } from "./predict_batches.ts";
@@ -27,7 +27,7 @@ import {
   parseEvalSplit,
   parseTta,
 } from "./eval_split.ts";
-import { runMain } from "../src/cli/run_main.ts";
+import { runMain } from "../term/run_main.ts";
 
 const HELP = `deno task calibrate --model DIR [flags]
 

@@ -9,7 +9,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { useWasmBackend } from "../src/engine/backend.ts";
+import { useWasmBackend } from "../src/backend.ts";
 import { argmaxRows } from "./metrics.ts";
 import type { Tta } from "./predict_batches.ts";
 import { readFolderFacts, scoreModelDir } from "./score.ts";
@@ -17,7 +17,7 @@ import { type EvalSplitName, loadEvalSplit, parseEvalSplit, parseTta } from "./e
 import { comparePaired, type PairedComparison } from "./stats/paired.ts";
 import { matchPairs, readPairRecords } from "./compare/pairs.ts";
 import { type ComparisonHeading, comparisonJson, formatComparison } from "./compare/format.ts";
-import { runMain } from "../src/cli/run_main.ts";
+import { runMain } from "../term/run_main.ts";
 
 const HELP =
   `deno task compare A B [flags]          two model (or model set) folders on the same images

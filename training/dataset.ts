@@ -6,12 +6,13 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { PreparedSplit } from "../src/data/cache.ts";
+import type { PreparedSplit } from "./data/cache.ts";
 import { augmentInto, copyInto, type Transform, transformInto } from "./augment.ts";
 import type { AugmentConfig } from "./config.ts";
 import type { Rng } from "./rng.ts";
+import { FER_PIXELS, FER_SIZE } from "../src/face.ts";
 
-const PIXELS = 48 * 48;
+const PIXELS = FER_PIXELS;
 
 /** A split ready for training or evaluation. */
 export interface TrainData {
@@ -202,7 +203,7 @@ export function makeBatch(
       f.set(data.features.subarray(i * w, (i + 1) * w), b * w);
     }
   }
-  const inputs: tf.Tensor[] = [tf.tensor4d(x, [n, 48, 48, 1])];
+  const inputs: tf.Tensor[] = [tf.tensor4d(x, [n, FER_SIZE, FER_SIZE, 1])];
   if (f) inputs.push(tf.tensor2d(f, [n, data.featureLength]));
   return { inputs, targets: tf.tensor2d(y, [n, data.classes]) };
 }

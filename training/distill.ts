@@ -8,13 +8,13 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import type { PreparedSplit } from "../src/data/cache.ts";
+import type { PreparedSplit } from "./data/cache.ts";
 import { loadLayersModelDir, readModelMetadata } from "../src/model/io.ts";
-import { ProgressBar } from "../src/cli/progress.ts";
+import { ProgressBar } from "../term/progress.ts";
 import type { FerModelMetadata } from "../src/model/metadata.ts";
 import { toTrainData } from "./dataset.ts";
 import { predictScores, type Tta } from "./predict_batches.ts";
-import { PIXEL_SCALE } from "./run.ts";
+import { PIXEL_SCALE } from "../src/face.ts";
 
 /** Cached scores (`count * classes` float32) inside a run folder. */
 export const TEACHER_SCORES_FILE = "teacher-scores.f32";

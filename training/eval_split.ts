@@ -7,9 +7,9 @@
  *
  * @module
  */
-import type { BadRow } from "../src/data/fer_csv.ts";
-import type { PreparedSplit, SplitName } from "../src/data/cache.ts";
-import { readPreparedSplit } from "../src/data/cache.ts";
+import type { BadRow } from "./data/fer_csv.ts";
+import type { PreparedSplit, SplitName } from "./data/cache.ts";
+import { readPreparedSplit } from "./data/cache.ts";
 import type { SelectionRecord } from "../src/model/metadata.ts";
 import type { Tta } from "./predict_batches.ts";
 import {
@@ -82,7 +82,7 @@ export async function readSplit(name: SplitName, source: EvalSource): Promise<Pr
   if (!source.csv) {
     return await readPreparedSplit(source.dataDir ?? "data/prepared", name, { features });
   }
-  const data = await import("../src/data/mod.ts");
+  const data = await import("./data/mod.ts");
   const { splits } = await data.loadFerCsvSplits(source.csv, {
     features,
     strict: source.strict,

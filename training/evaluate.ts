@@ -8,7 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { useWasmBackend } from "../src/engine/backend.ts";
+import { useWasmBackend } from "../src/backend.ts";
 import { applyTemperature } from "../src/classifier/temperature.ts";
 import { argmaxRows, type ClassificationReport, confusionMatrix, formatReport } from "./metrics.ts";
 import { reportFromConfusion } from "./metrics.ts";
@@ -17,7 +17,7 @@ import { reliabilitySvg } from "./reliability_chart.ts";
 import { meanNll, type Reliability, reliability } from "./stats/calibration.ts";
 import { type EvalSplitName, parseEvalSplit, parseTta } from "./eval_split.ts";
 import { type ModelScores, scoreModelDir, type ScoreOptions } from "./score.ts";
-import { runMain } from "../src/cli/run_main.ts";
+import { runMain } from "../term/run_main.ts";
 import { type FerSetMetadata, normalisedWeights } from "../src/model/set.ts";
 import { BadRowLog } from "./bad_rows.ts";
 

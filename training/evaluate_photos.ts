@@ -9,11 +9,11 @@
  */
 import { parseArgs } from "node:util";
 import { basename, dirname, join } from "node:path";
-import { useWasmBackend } from "../src/engine/backend.ts";
+import { useWasmBackend } from "../src/backend.ts";
 import { loadClassifier, modelVersion } from "../src/classifier/load.ts";
 import { createFaceDetector } from "../src/detector/mod.ts";
-import { ProgressBar } from "../src/cli/progress.ts";
-import { runMain } from "../src/cli/run_main.ts";
+import { ProgressBar } from "../term/progress.ts";
+import { runMain } from "../term/run_main.ts";
 import { parseLabelsCsv } from "./photos/labels_csv.ts";
 import { type PhotoMode, predictPhotos } from "./photos/run.ts";
 import { formatPhotoMetrics, summarizePhotos } from "./photos/metrics.ts";

@@ -8,15 +8,15 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { readManifest, readPreparedSplit } from "../src/data/cache.ts";
+import { readManifest, readPreparedSplit } from "./data/cache.ts";
 import { setupTrainingBackend } from "./backend.ts";
 import { type Budget, runCell } from "./experiments/cells.ts";
 import { runGrid } from "./experiments/driver.ts";
 import { buildGrid, FEATURE_SETS, type GridModel } from "./experiments/grid.ts";
 import { markdownReport, reportSvg, seedTables } from "./experiments/report.ts";
 import { extremeFaces, landmarkFailures, landmarkSheetSvg } from "./experiments/landmark_sheet.ts";
-import { PRESENCE_THRESHOLD } from "../src/landmarks/face_mesh.ts";
-import { runMain } from "../src/cli/run_main.ts";
+import { PRESENCE_THRESHOLD } from "./landmarks/face_mesh.ts";
+import { runMain } from "../term/run_main.ts";
 import { fullStudyMain } from "./experiments/full/main.ts";
 
 const HELP = `deno task experiments [flags]

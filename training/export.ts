@@ -20,7 +20,7 @@ import { argmaxRows, confusionMatrix, reportFromConfusion } from "./metrics.ts";
 import { countMacs, describeModel } from "./models/mod.ts";
 import { MirrorSymmetry } from "./models/mirror_symmetry.ts";
 import { predictScores } from "./predict_batches.ts";
-import { PIXEL_SCALE } from "./run.ts";
+import { PIXEL_SCALE } from "../src/face.ts";
 import { confusionSvg } from "./charts.ts";
 
 /** Options of {@link exportModel}. */

@@ -8,12 +8,12 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { loadLayersModelDir } from "../src/model/io.ts";
-import { useWasmBackend } from "../src/engine/backend.ts";
+import { useWasmBackend } from "../src/backend.ts";
 import type { TrainConfig } from "./config.ts";
 import { exportFromRun, readRunConfig } from "./run_folder.ts";
 import { readRunHistory } from "./history.ts";
 import type { EpochRecord } from "./history.ts";
-import { runMain } from "../src/cli/run_main.ts";
+import { runMain } from "../term/run_main.ts";
 
 const HELP = `deno task export --run DIR --to DIR [--latest] [--quantization uint8|float16|none]`;
 

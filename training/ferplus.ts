@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { PreparedSplit, SplitName } from "../src/data/cache.ts";
-import { FERPLUS_EMOTIONS } from "../src/labels.ts";
+import type { PreparedSplit, SplitName } from "./data/cache.ts";
+import { FER_PIXELS, FERPLUS_EMOTIONS } from "../src/face.ts";
 
 /** FER+ vote columns in file order, after `Usage` and `Image name`. */
 export const FERPLUS_COLUMNS = [
@@ -140,10 +140,10 @@ export function applyFerPlus(
     keep.push(i);
     targets.push(...dist);
   }
-  const images = new Uint8Array(keep.length * 2304);
+  const images = new Uint8Array(keep.length * FER_PIXELS);
   const labels = new Uint8Array(keep.length);
   keep.forEach((src, j) => {
-    images.set(split.images.subarray(src * 2304, (src + 1) * 2304), j * 2304);
+    images.set(split.images.subarray(src * FER_PIXELS, (src + 1) * FER_PIXELS), j * FER_PIXELS);
     labels[j] = split.labels[src];
   });
   const features: Record<string, Float32Array> = {};

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { FER_EMOTIONS } from "../src/labels.ts";
+import { FER_EMOTIONS } from "../src/face.ts";
 import {
   FERPLUS_COLUMNS,
   type FerPlusSplitVotes,

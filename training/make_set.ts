@@ -19,7 +19,7 @@ import { readModelFolder } from "../src/model/io.ts";
 import { FER_MODEL_METADATA_FILE, type FerModelMetadata } from "../src/model/metadata.ts";
 import { checkSetMembers, type FerSetMetadata, isMemberPath } from "../src/model/set.ts";
 import { modelVersion } from "../src/classifier/load.ts";
-import { runMain } from "../src/cli/run_main.ts";
+import { runMain } from "../term/run_main.ts";
 
 const HELP = `deno task make:set --out DIR --member DIR [--member DIR ...] [flags]
 

@@ -11,7 +11,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { loadLayersModelDir, readModelMetadata } from "../src/model/io.ts";
 import type { FerModelMetadata } from "../src/model/metadata.ts";
-import { PIXEL_SCALE } from "./run.ts";
+import { PIXEL_SCALE } from "../src/face.ts";
 import { checkTeacher } from "./distill.ts";
 
 /** Views an online teacher scores each augmented image with. */

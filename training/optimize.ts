@@ -7,14 +7,14 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { readManifest } from "../src/data/cache.ts";
+import { readManifest } from "./data/cache.ts";
 import { parseTrainArgs } from "./cli_config.ts";
 import type { TrainConfig } from "./config.ts";
 import { searchSvg } from "./optimize/chart.ts";
 import { processEvaluator, trialConfig } from "./optimize/process.ts";
 import { bestTrial, runSearch } from "./optimize/search.ts";
 import { SEED_SPACE } from "./optimize/space.ts";
-import { runMain } from "../src/cli/run_main.ts";
+import { runMain } from "../term/run_main.ts";
 
 const HELP = `deno task optimize [search flags] [train flags]
 

@@ -19,9 +19,10 @@
  * @module
  */
 import type { Rng } from "./rng.ts";
+import { FER_PIXELS, FER_SIZE } from "../src/face.ts";
 
-const SIZE = 48;
-const PIXELS = SIZE * SIZE;
+const SIZE = FER_SIZE;
+const PIXELS = FER_PIXELS;
 
 /** How likely each degradation is, and its range. Chosen to span what photos-dev's crops show. */
 export const PHOTO_DEGRADATIONS = {

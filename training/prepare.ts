@@ -6,8 +6,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { featureNames } from "../src/data/mod.ts";
-import { FER_EMOTIONS } from "../src/labels.ts";
+import { featureNames } from "./data/mod.ts";
+import { FER_EMOTIONS } from "../src/face.ts";
 import { BadRowLog } from "./bad_rows.ts";
 import { prepareDataset } from "./prepare/run.ts";
 import { formatSummary } from "./prepare/summary.ts";

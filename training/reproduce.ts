@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { describeStep, parseRecipe, SHIPPED_RECIPE } from "./recipe.ts";
 import { runRecipe, stepCommand, stepState } from "./recipe_runner.ts";
-import { runMain } from "../src/cli/run_main.ts";
+import { runMain } from "../term/run_main.ts";
 
 const HELP =
   `deno task reproduce [--root DIR] [--data DIR] [--ferplus FILE] [--recipe FILE] [--plan]

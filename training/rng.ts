@@ -1,6 +1,13 @@
 /**
- * A small seeded pseudo-random generator (mulberry32) for shuffling and augmentation, so a run is
- * reproducible from its seed and a resumed run continues the same sequence.
+ * The project's one seeded pseudo-random generator (mulberry32), for shuffling and augmentation,
+ * the SVM's coordinate order, the hyperparameter search and the fuzzer, so a run is reproducible
+ * from its seed and a resumed run continues the same sequence.
+ *
+ * ```ts
+ * const rng = new Rng(7);
+ * const order = rng.permutation(10);
+ * const random = seededRandom(7); // the same sequence as a plain function
+ * ```
  *
  * @module
  */
@@ -44,4 +51,13 @@ export class Rng {
     }
     return p;
   }
+}
+
+/** A seeded uniform generator in [0, 1), as a plain function. */
+export type Random = () => number;
+
+/** {@link Rng}'s sequence for `seed` as a function, for code that only draws numbers. */
+export function seededRandom(seed: number): Random {
+  const rng = new Rng(seed);
+  return () => rng.next();
 }

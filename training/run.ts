@@ -7,9 +7,10 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
-import type { PreparedSplit } from "../src/data/cache.ts";
-import { ProgressBar } from "../src/cli/progress.ts";
+import type { PreparedSplit } from "./data/cache.ts";
+import { ProgressBar } from "../term/progress.ts";
 import { saveModelDir } from "../src/model/io.ts";
+import { PIXEL_SCALE } from "../src/face.ts";
 import type { TrainConfig } from "./config.ts";
 import { createOptimizer, setLearningRate } from "./optimizer.ts";
 import { learningRateAt } from "./schedule.ts";
@@ -20,7 +21,7 @@ import type { EpochRecord } from "./history.ts";
 import { buildModel } from "./models/mod.ts";
 import { curvesSvg } from "./charts.ts";
 import { evaluateModel } from "./predict_batches.ts";
-import { DataParallelTrainer } from "../src/engine/data_parallel.ts";
+import { DataParallelTrainer } from "./engine/data_parallel.ts";
 import { MirrorSymmetry } from "./models/mirror_symmetry.ts";
 import { initWeightsFrom } from "./init_weights.ts";
 import { flipOnly, viewIndices } from "./teacher_views.ts";
@@ -94,9 +95,6 @@ export const EPOCHS_DIR = "epochs";
 export function epochFolderName(epoch: number): string {
   return `epoch-${String(epoch).padStart(3, "0")}`;
 }
-
-/** Pixel scaling every fer-edge model uses. */
-export const PIXEL_SCALE = 1 / 255;
 
 function freshState(): LoopState {
   return {

@@ -6,7 +6,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
-import { readManifest, readPreparedSplit } from "../src/data/cache.ts";
+import { readManifest, readPreparedSplit } from "./data/cache.ts";
 import { defaultConfig, mergeConfig, type TrainConfig } from "./config.ts";
 import { toTrainData } from "./dataset.ts";
 import { exportModel, type ExportResult } from "./export.ts";

@@ -11,11 +11,11 @@ import { loadLayersModelDir, type ModelFolder, readModelFolder } from "../src/mo
 import type { FerModelMetadata, SelectionRecord } from "../src/model/metadata.ts";
 import type { FerSetMetadata } from "../src/model/set.ts";
 import { weightedMeanProbabilities } from "../src/classifier/set_classifier.ts";
-import type { BadRow } from "../src/data/fer_csv.ts";
+import type { BadRow } from "./data/fer_csv.ts";
 import { toTrainData } from "./dataset.ts";
 import { predictScores, type Tta } from "./predict_batches.ts";
 import { type EvalSplit, type EvalSplitName, loadEvalSplit } from "./eval_split.ts";
-import { PIXEL_SCALE } from "./run.ts";
+import { PIXEL_SCALE } from "../src/face.ts";
 
 /** A model's (or set's) scores on one split. */
 export interface ModelScores {

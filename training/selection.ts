@@ -13,7 +13,7 @@
  *
  * @module
  */
-import type { PreparedSplit } from "../src/data/cache.ts";
+import type { PreparedSplit } from "./data/cache.ts";
 import type { SelectionRecord } from "../src/model/metadata.ts";
 import { Rng } from "./rng.ts";
 

@@ -13,8 +13,8 @@
  *
  * @module
  */
-import type { PreparedSplit } from "../src/data/cache.ts";
-import { IMAGE_PIXELS } from "../src/data/cache.ts";
+import type { PreparedSplit } from "./data/cache.ts";
+import { FER_PIXELS } from "../src/face.ts";
 import type { AugmentConfig } from "./config.ts";
 import { augmentInto } from "./augment.ts";
 import { Rng } from "./rng.ts";
@@ -44,15 +44,15 @@ export function augmentedViews(
     throw new Error(`teacher views must be an integer >= 1, got ${views}`);
   }
   const n = split.count;
-  const images = new Uint8Array(views * n * IMAGE_PIXELS);
-  const buffer = new Float32Array(IMAGE_PIXELS);
+  const images = new Uint8Array(views * n * FER_PIXELS);
+  const buffer = new Float32Array(FER_PIXELS);
   const rng = new Rng(seed * 65537 + 17);
   for (let v = 0; v < views; v++) {
     for (let i = 0; i < n; i++) {
-      const source = split.images.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS);
+      const source = split.images.subarray(i * FER_PIXELS, (i + 1) * FER_PIXELS);
       augmentInto(source, buffer, 0, 1, augment, rng);
-      const at = (v * n + i) * IMAGE_PIXELS;
-      for (let p = 0; p < IMAGE_PIXELS; p++) {
+      const at = (v * n + i) * FER_PIXELS;
+      for (let p = 0; p < FER_PIXELS; p++) {
         images[at + p] = Math.min(255, Math.max(0, Math.round(buffer[p])));
       }
     }

@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import { readManifest } from "../src/data/cache.ts";
+import { readManifest } from "./data/cache.ts";
 import { parseTrainArgs } from "./cli_config.ts";
 import { setupTrainingBackend } from "./backend.ts";
 import { toTrainData } from "./dataset.ts";
@@ -18,7 +18,7 @@ import { OnlineTeacher, type OnlineTta } from "./online_teacher.ts";
 import { checkInitFrom } from "./init_weights.ts";
 import { readRunData } from "./train_data.ts";
 import { recordSelection, resumeSelection } from "./selection_run.ts";
-import { runMain } from "../src/cli/run_main.ts";
+import { runMain } from "../term/run_main.ts";
 
 const HELP = `deno task train [flags]
 

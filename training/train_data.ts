@@ -7,10 +7,10 @@
  *
  * @module
  */
-import { readPreparedSplit } from "../src/data/cache.ts";
-import type { PreparedSplit } from "../src/data/cache.ts";
+import { readPreparedSplit } from "./data/cache.ts";
+import type { PreparedSplit } from "./data/cache.ts";
 import type { SelectionRecord } from "../src/model/metadata.ts";
-import { FERPLUS_EMOTIONS } from "../src/labels.ts";
+import { FERPLUS_EMOTIONS } from "../src/face.ts";
 import type { TrainConfig } from "./config.ts";
 import { limitSplit } from "./dataset.ts";
 import {

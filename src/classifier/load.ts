@@ -11,7 +11,7 @@ import {
   WEIGHTS_FILE,
 } from "../model/io.ts";
 import type { FerModelMetadata } from "../model/metadata.ts";
-import { useWasmBackend } from "../engine/backend.ts";
+import { useWasmBackend } from "../backend.ts";
 import { FerClassifier } from "./classifier.ts";
 import { FerSetClassifier, type SetMember } from "./set_classifier.ts";
 

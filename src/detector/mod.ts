@@ -7,7 +7,7 @@
 export type { DetectedFace, FaceBox, FaceDetector } from "./types.ts";
 import type { FaceDetector } from "./types.ts";
 import { type BlazeFaceConfig, FULL_RANGE, SHORT_RANGE } from "./blazeface/config.ts";
-import { useWasmBackend } from "../engine/backend.ts";
+import { useWasmBackend } from "../backend.ts";
 import { loadBlazeFaceGraph } from "./tfjs/load.ts";
 import { TfjsFaceDetector } from "./tfjs/detector.ts";
 import { DEFAULT_TILING, type TilingOptions } from "./tfjs/windows.ts";

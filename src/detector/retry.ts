@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { RgbaImage } from "../image/decode.ts";
+import type { RgbaImage } from "../face.ts";
 import { renderPlacement } from "../image/placement.ts";
 import { faceToImage, retrySteps, suppressOverlaps } from "../../static/js/retry_canvas.js";
 import type { DetectedFace, FaceDetector } from "./types.ts";

@@ -4,24 +4,10 @@
  *
  * @module
  */
-import type { RgbaImage } from "../image/decode.ts";
+import type { DetectedFace, RgbaImage } from "../face.ts";
 
-/** An axis-aligned box in pixels of the source image (top-left corner plus size). */
-export interface FaceBox {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-/** One face: its box, a confidence in 0..1, and BlazeFace's six keypoints in source pixels
- * (right eye, left eye, nose tip, mouth, right ear tragion, left ear tragion; "right" = the
- * person's right). */
-export interface DetectedFace {
-  box: FaceBox;
-  score: number;
-  keypoints: { x: number; y: number }[];
-}
+/** A face and its box; the types belong to the face contract (`src/face.ts`). */
+export type { DetectedFace, FaceBox } from "../face.ts";
 
 /** Finds faces in decoded images. */
 export interface FaceDetector {

@@ -5,8 +5,7 @@
  *
  * @module
  */
-import type { RgbaImage } from "./decode.ts";
-import type { DetectedFace } from "../detector/types.ts";
+import type { DetectedFace, RgbaImage } from "../face.ts";
 import { cropAlignedGray48 } from "../../static/js/face_align.js";
 
 export { alignedCropWindow, eyeAngle } from "../../static/js/face_align.js";

@@ -4,27 +4,16 @@
  *
  * @module
  */
-import type { RgbaImage } from "./decode.ts";
-import type { FaceBox } from "../detector/types.ts";
+import {
+  type FaceBox,
+  FER_FRAMING,
+  FER_PIXELS,
+  FER_SIZE,
+  type FerFraming,
+  type RgbaImage,
+} from "../face.ts";
 import { toGrayscale } from "./gray.ts";
 import { resizeArea, type SourceRect } from "./resize.ts";
-
-/** Side of a FER2013 image in pixels. */
-export const FER_SIZE = 48;
-
-/** How the detector box is turned into the crop window. */
-export interface FerFraming {
-  /** Side of the square window relative to the box's larger side. */
-  scale: number;
-  /** Vertical shift of the window centre, in units of the box height (negative = up). */
-  shiftY: number;
-}
-
-/**
- * Framing for BlazeFace boxes. A BlazeFace box spans roughly brow to chin and cheek to cheek; FER2013
- * faces fill the frame with a little margin, so the window is a slightly enlarged square.
- */
-export const FER_FRAMING: FerFraming = { scale: 1.15, shiftY: -0.02 };
 
 /** The square source window the crop reads for `box` (may extend past the image edge). */
 export function ferCropWindow(box: FaceBox, framing: FerFraming = FER_FRAMING): SourceRect {
@@ -60,7 +49,7 @@ export function cropFaceGray48(
     FER_SIZE,
     FER_SIZE,
   );
-  const out = new Uint8Array(FER_SIZE * FER_SIZE);
+  const out = new Uint8Array(FER_PIXELS);
   for (let i = 0; i < out.length; i++) out[i] = Math.round(resized.data[i]);
   return out;
 }

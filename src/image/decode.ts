@@ -13,16 +13,12 @@ import { checkImageHeader, DEFAULT_MAX_ASPECT_RATIO, DEFAULT_MAX_PIXELS } from "
 import { CodecError, CodecSlot, type CodecSlotStats, type DecodedPixels } from "./codec_slot.ts";
 import { decodePng, PngError } from "./png_decode.ts";
 import { createJpegInstance, createWebpInstance } from "./codec_emscripten.ts";
+import type { RgbaImage } from "../face.ts";
 
 export { ImageInputError } from "./errors.ts";
 export { DEFAULT_MAX_ASPECT_RATIO, DEFAULT_MAX_PIXELS } from "./limits.ts";
-
-/** Decoded pixels, row-major RGBA, 4 bytes a pixel. */
-export interface RgbaImage {
-  width: number;
-  height: number;
-  data: Uint8ClampedArray;
-}
+/** What {@link decodeImage} returns; the type belongs to the face contract (`src/face.ts`). */
+export type { RgbaImage } from "../face.ts";
 
 /** Options for {@link decodeImage}. */
 export interface DecodeImageOptions {

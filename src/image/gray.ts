@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { RgbaImage } from "./decode.ts";
+import type { RgbaImage } from "../face.ts";
 
 /** Luma (0..255, fractional) of every pixel of `image`, row-major. */
 export function toGrayscale(image: RgbaImage): Float32Array {

@@ -13,7 +13,14 @@
  * @module
  */
 import { ImageInputError } from "./errors.ts";
-import { EOI, isJpeg, readJpegSegments, SOS } from "./jpeg_segments.ts";
+import {
+  EOI,
+  isJpeg,
+  readJpegSegments,
+  readSegmentAt,
+  skipEntropyCodedData,
+  SOS,
+} from "./jpeg_segments.ts";
 
 /** Scans x pixels allowed: 24 scans of a 4096x4096 image. Progressive encoders write about 10. */
 export const JPEG_SCAN_PIXEL_BUDGET = 24 * 4096 * 4096;
@@ -32,32 +39,6 @@ function incomplete(bytes: Uint8Array, what: string): ImageInputError {
 }
 
 /**
- * Skips entropy-coded data (and stray bytes between segments) from `at`: returns the offset of the
- * next marker's `FF` and how many data bytes came before it. `FF00` is a stuffed data byte,
- * `FFD0`..`FFD7` are restart markers inside the data, and `FF` may be repeated as fill.
- */
-function nextMarker(bytes: Uint8Array, at: number): [number, number] {
-  let data = 0;
-  while (at + 1 < bytes.length) {
-    if (bytes[at] !== 0xff) {
-      at++;
-      data++;
-      continue;
-    }
-    const next = bytes[at + 1];
-    if (next === 0x00) {
-      at += 2;
-      data++;
-    } else if (next === 0xff || (next >= 0xd0 && next <= 0xd7)) {
-      at += next === 0xff ? 1 : 2;
-    } else {
-      return [at, data];
-    }
-  }
-  return [bytes.length, data];
-}
-
-/**
  * Throws for a JPEG without a scan, with a scan that holds no data, with more than `maxScans`
  * scans, or that ends without an end-of-image marker. Data after the marker
  * (e.g. the video of a "motion photo") is allowed. Non-JPEG bytes pass unchecked.
@@ -73,17 +54,27 @@ export function assertCompleteJpeg(bytes: Uint8Array, maxScans = 500): void {
   let scans = 1;
   let inScan = true;
   while (true) {
-    const [marker, data] = nextMarker(bytes, at);
-    if (inScan && data === 0) {
+    const { markerAt, dataBytes } = skipEntropyCodedData(bytes, at);
+    if (inScan && dataBytes === 0) {
       throw incomplete(bytes, `scan ${scans} holds no image data`);
     }
-    if (marker + 1 >= bytes.length) {
+    if (markerAt + 1 >= bytes.length) {
       throw incomplete(bytes, "its image data ends without an end-of-image marker");
     }
-    const type = bytes[marker + 1];
+    const type = bytes[markerAt + 1];
     if (type === EOI) return;
-    if (marker + 4 > bytes.length) throw incomplete(bytes, "it ends inside a marker");
-    at = marker + 2 + ((bytes[marker + 2] << 8) | bytes[marker + 3]);
+    const read = readSegmentAt(bytes, markerAt);
+    if (read === "truncated") throw incomplete(bytes, "it ends inside a marker");
+    if (read === "corrupt") {
+      // The same rule as in the headers (readSegmentAt): a length under 2 cannot count itself.
+      throw new ImageInputError(
+        422,
+        "undecodable_image",
+        "the JPEG is corrupt: a marker segment between its scans has an impossible length",
+      );
+    }
+    // A segment cut short ends the bytes: the next turn reports the missing data or end marker.
+    at = read.segment.end;
     inScan = type === SOS;
     if (inScan && ++scans > maxScans) {
       throw new ImageInputError(

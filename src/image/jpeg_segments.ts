@@ -1,7 +1,8 @@
 /**
- * The one JPEG marker-segment walker: header sniffing, EXIF orientation and the completeness check
- * all read a JPEG's structure through it, so they agree on fill bytes, standalone markers and where
- * the image data starts.
+ * The one JPEG marker-segment walker: header sniffing, EXIF orientation, the completeness check
+ * (headers, entropy-coded data and the segments between scans) and the fuzzer's JPEG edits all read
+ * a JPEG's structure through it, so they agree on fill bytes, standalone markers, segment lengths
+ * and where the image data starts.
  *
  * A JPEG is `FFD8` followed by segments, each a marker `FF xx` (any number of `FF` fill bytes may
  * precede it) and, except for standalone markers, a big-endian length that counts itself. The first
@@ -70,6 +71,38 @@ export function isJpeg(bytes: Uint8Array): boolean {
   return bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === SOI && bytes[2] === 0xff;
 }
 
+/** {@link readSegmentAt}'s answer: the segment (clamped to the bytes) and whether it is all there. */
+export type JpegSegmentRead = { segment: JpegSegment; whole: boolean } | "truncated" | "corrupt";
+
+/**
+ * Reads the one segment whose marker's `FF` is at `markerAt` (after any fill bytes): standalone
+ * markers have no payload, the others a big-endian length that counts itself and must be >= 2.
+ * `truncated` when the bytes end inside the marker or its length, `corrupt` for a stuffed `FF00`
+ * or an impossible length.
+ */
+export function readSegmentAt(bytes: Uint8Array, markerAt: number): JpegSegmentRead {
+  if (markerAt + 1 >= bytes.length) return "truncated";
+  const marker = bytes[markerAt + 1];
+  if (marker === 0x00) return "corrupt"; // a stuffed byte is not a marker
+  if (isStandalone(marker)) {
+    return {
+      segment: { marker, offset: markerAt, start: markerAt + 2, end: markerAt + 2 },
+      whole: true,
+    };
+  }
+  if (markerAt + 4 > bytes.length) return "truncated";
+  const length = (bytes[markerAt + 2] << 8) | bytes[markerAt + 3];
+  if (length < 2) return "corrupt";
+  const end = markerAt + 2 + length;
+  const segment = {
+    marker,
+    offset: markerAt,
+    start: markerAt + 4,
+    end: Math.min(end, bytes.length),
+  };
+  return { segment, whole: end <= bytes.length };
+}
+
 /**
  * Walks the marker segments of a JPEG (whose first two bytes are SOI) up to and including the first
  * start-of-scan header. APPn segments are skipped whole, so an EXIF thumbnail's own markers are
@@ -83,27 +116,43 @@ export function readJpegSegments(bytes: Uint8Array): JpegSegments {
     if (bytes[at] !== 0xff) return { segments, end: "corrupt" };
     let markerAt = at;
     while (markerAt + 1 < bytes.length && bytes[markerAt + 1] === 0xff) markerAt++; // fill bytes
-    if (markerAt + 1 >= bytes.length) return { segments, end: "truncated" };
-    const marker = bytes[markerAt + 1];
-    if (marker === 0x00) return { segments, end: "corrupt" }; // a stuffed byte is not a marker
-    if (isStandalone(marker)) {
-      segments.push({ marker, offset: markerAt, start: markerAt + 2, end: markerAt + 2 });
-      if (marker === EOI) return { segments, end: "eoi" };
-      at = markerAt + 2;
+    const read = readSegmentAt(bytes, markerAt);
+    if (typeof read === "string") return { segments, end: read };
+    const { segment, whole } = read;
+    segments.push(segment);
+    if (segment.marker === EOI) return { segments, end: "eoi" };
+    if (!whole) return { segments, end: "truncated" };
+    if (segment.marker === SOS) return { segments, end: "scan" };
+    at = segment.end;
+  }
+}
+
+/**
+ * Skips entropy-coded data (and stray bytes between segments) from `at`: the offset of the next
+ * marker's `FF` (`bytes.length` when there is none) and how many data bytes came before it. `FF00`
+ * is a stuffed data byte, `FFD0`..`FFD7` are restart markers inside the data, and `FF` may be
+ * repeated as fill, as before any marker.
+ */
+export function skipEntropyCodedData(
+  bytes: Uint8Array,
+  at: number,
+): { markerAt: number; dataBytes: number } {
+  let dataBytes = 0;
+  while (at + 1 < bytes.length) {
+    if (bytes[at] !== 0xff) {
+      at++;
+      dataBytes++;
       continue;
     }
-    if (markerAt + 4 > bytes.length) return { segments, end: "truncated" };
-    const length = (bytes[markerAt + 2] << 8) | bytes[markerAt + 3];
-    if (length < 2) return { segments, end: "corrupt" };
-    const end = markerAt + 2 + length;
-    segments.push({
-      marker,
-      offset: markerAt,
-      start: markerAt + 4,
-      end: Math.min(end, bytes.length),
-    });
-    if (end > bytes.length) return { segments, end: "truncated" };
-    if (marker === SOS) return { segments, end: "scan" };
-    at = end;
+    const next = bytes[at + 1];
+    if (next === 0x00) {
+      at += 2;
+      dataBytes++;
+    } else if (next === 0xff || (next >= 0xd0 && next <= 0xd7)) {
+      at += next === 0xff ? 1 : 2;
+    } else {
+      return { markerAt: at, dataBytes };
+    }
   }
+  return { markerAt: bytes.length, dataBytes };
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { RgbaImage } from "./decode.ts";
+import type { RgbaImage } from "../face.ts";
 import { APP1, readJpegSegments } from "./jpeg_segments.ts";
 
 const ORIENTATION_TAG = 0x0112;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { RgbaImage } from "./decode.ts";
+import type { RgbaImage } from "../face.ts";
 import { canvasToImage, type Placement } from "../../static/js/retry_canvas.js";
 
 /**

@@ -1,6 +1,6 @@
 /**
  * PNG's byte-level pieces, shared by the decoder (`png_chunks.ts`), the grayscale encoder of
- * `deno task prepare --jpg` (`src/data/png.ts`) and the test and fuzz image builders: the file
+ * `deno task prepare --jpg` (`training/data/png.ts`) and the test and fuzz image builders: the file
  * signature, CRC-32 and chunk framing.
  *
  * @example

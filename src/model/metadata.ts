@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { FER_SIZE, PIXEL_SCALE } from "../face.ts";
 
 /** Name of the metadata file that sits beside `model.json` in an exported model folder. */
 export const FER_MODEL_METADATA_FILE = "fer-model.json";
@@ -134,11 +135,14 @@ export interface CalibrationRecord {
   fittedAt: string;
 }
 
-/** The input spec every fer-edge model uses: 48x48 grayscale scaled to 0..1. */
+/**
+ * The input spec every fer-edge model uses: the face contract's 48x48 grayscale crop, scaled to
+ * 0..1 (`src/face.ts`).
+ */
 export const FER_INPUT: InputSpec = {
-  width: 48,
-  height: 48,
+  width: FER_SIZE,
+  height: FER_SIZE,
   channels: 1,
-  scale: 1 / 255,
+  scale: PIXEL_SCALE,
   offset: 0,
 };

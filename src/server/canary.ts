@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { RgbaImage } from "../image/decode.ts";
+import type { RgbaImage } from "../face.ts";
 import type { FaceDetector } from "../detector/types.ts";
 import type { FaceClassifier } from "../classifier/classifier.ts";
 

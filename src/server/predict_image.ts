@@ -4,12 +4,13 @@
  *
  * @module
  */
-import { decodeImage, type RgbaImage } from "../image/decode.ts";
-import { cropFaceGray48, FER_SIZE } from "../image/crop.ts";
+import { type FaceBox, FER_SIZE, type RgbaImage } from "../face.ts";
+import { decodeImage } from "../image/decode.ts";
+import { cropFaceGray48 } from "../image/crop.ts";
 import { cropAlignedFaceGray48 } from "../image/align.ts";
 import { toGrayscale } from "../image/gray.ts";
 import { resizeArea } from "../image/resize.ts";
-import type { FaceBox, FaceDetector } from "../detector/types.ts";
+import type { FaceDetector } from "../detector/types.ts";
 import type { FaceClassifier, FaceScores } from "../classifier/classifier.ts";
 import type { ClassifyTta } from "../classifier/views.ts";
 import { roundFaceScores } from "../classifier/postprocess.ts";

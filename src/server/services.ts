@@ -6,7 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { useWasmBackend } from "../engine/backend.ts";
+import { useWasmBackend } from "../backend.ts";
 import { loadClassifier } from "../classifier/load.ts";
 import { createFaceDetector } from "../detector/mod.ts";
 import type { ServerConfig } from "./config.ts";

@@ -9,6 +9,7 @@
  * @module
  */
 import { BrowserClassifier, calibratedRows } from "./classifiers.js";
+import { PIXEL_SCALE } from "./face_contract.js";
 import { weightedMeanProbabilities } from "./scores.js";
 
 export { weightedMeanProbabilities };
@@ -105,7 +106,7 @@ export async function loadClassifierFolder(tf, base, fetchFn = (url, init) => fe
     const model = await tf.loadLayersModel(`${prefix}model.json`, {
       fetchFunc: (/** @type {string} */ url, /** @type {RequestInit} */ init) => fetchFn(url, init),
     });
-    const input = meta.input ?? { scale: 1 / 255, offset: 0 };
+    const input = meta.input ?? { scale: PIXEL_SCALE, offset: 0 };
     return { model, input, mirrorSymmetric: meta.mirrorSymmetric === true };
   };
   const meta = await metadataAt(base);

@@ -8,12 +8,13 @@
  * @module
  */
 import { EMOTIONS } from "./labels.js";
+import { FER_PIXELS } from "./face_contract.js";
 import { applyTemperature } from "./scores.js";
 
 export { applyTemperature };
 
 /** Bytes of one 48x48 grayscale face. */
-export const FACE_BYTES = 48 * 48;
+export const FACE_BYTES = FER_PIXELS;
 
 /** The server could not be reached or answered with an error; `status` is 0 when unreachable. */
 export class ClassifyError extends Error {

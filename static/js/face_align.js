@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { FER_FRAMING, FER_SIZE } from "./face_crop.js";
+import { FER_FRAMING, FER_PIXELS, FER_SIZE } from "./face_contract.js";
 
 /**
  * Most bilinear samples per output pixel along each axis: a 48×48 crop of a face up to 192 px
@@ -140,7 +140,7 @@ export function cropAlignedGray48(pixels, face, region) {
     const p = (py * width + px) * 4;
     return 0.299 * data[p] + 0.587 * data[p + 1] + 0.114 * data[p + 2];
   };
-  const sums = new Float64Array(FER_SIZE * FER_SIZE);
+  const sums = new Float64Array(FER_PIXELS);
   for (let j = 0; j < n; j++) {
     const v = (j + 0.5) * step - win.side / 2;
     const row = Math.floor(j / k) * FER_SIZE;
@@ -158,7 +158,7 @@ export function cropAlignedGray48(pixels, face, region) {
       sums[row + Math.floor(i / k)] += top * (1 - fy) + bottom * fy;
     }
   }
-  const out = new Uint8Array(FER_SIZE * FER_SIZE);
+  const out = new Uint8Array(FER_PIXELS);
   for (let i = 0; i < out.length; i++) out[i] = Math.round(sums[i] / (k * k));
   return out;
 }

@@ -1,18 +1,13 @@
 // @ts-check
 /**
  * The camera page's face crop: expand a detector box to FER2013 framing, convert to grayscale and
- * area-average down to 48x48. It mirrors the server's `src/image/crop.ts` (same framing constants,
- * luma weights and edge clamping; a test checks both give the same bytes), so a face classified in
- * the browser or on the server sees the same pixels.
+ * area-average down to 48x48. It mirrors the server's `src/image/crop.ts` (the same framing
+ * constants, from `face_contract.js`; the same luma weights and edge clamping; a test checks both
+ * give the same bytes), so a face classified in the browser or on the server sees the same pixels.
  *
  * @module
  */
-
-/** Side of a FER2013 image in pixels. */
-export const FER_SIZE = 48;
-
-/** Square window side relative to the box's larger side, and vertical shift in box heights. */
-export const FER_FRAMING = Object.freeze({ scale: 1.15, shiftY: -0.02 });
+import { FER_FRAMING, FER_PIXELS, FER_SIZE } from "./face_contract.js";
 
 /**
  * @typedef {{ x: number, y: number, width: number, height: number }} Box
@@ -97,7 +92,7 @@ export function cropFaceGray48(image, box) {
     rows.set(sy, row);
     return row;
   };
-  const out = new Uint8Array(FER_SIZE * FER_SIZE);
+  const out = new Uint8Array(FER_PIXELS);
   for (let oy = 0; oy < FER_SIZE; oy++) {
     const acc = new Float32Array(FER_SIZE);
     for (const { index, weight } of ys[oy]) {

@@ -1,26 +1,16 @@
 // @ts-check
 /**
- * The seven FER2013 classes in model output order (the same list as `src/labels.ts`, which a test
- * keeps in sync; the page is plain ES modules and cannot import TypeScript).
+ * The page's labels: the seven FER2013 classes in model output order and their display names, from
+ * the face contract (`face_contract.js`, the one copy the server shares), and a colour for each.
  *
  * @module
  */
+import { displayName, FER_EMOTIONS } from "./face_contract.js";
 
-/** Lower-case class names; index = model output index. */
-export const EMOTIONS = Object.freeze([
-  "angry",
-  "disgust",
-  "fear",
-  "happy",
-  "sad",
-  "surprise",
-  "neutral",
-]);
+/** Lower-case class names; index = model output index (the contract's `FER_EMOTIONS`). */
+export const EMOTIONS = FER_EMOTIONS;
 
-/** Capitalised display name, e.g. `"happy"` -> `"Happy"`. */
-export function displayName(/** @type {string} */ emotion) {
-  return emotion.charAt(0).toUpperCase() + emotion.slice(1);
-}
+export { displayName };
 
 /** Colour used for a class in the overlay and the score bars. */
 export const EMOTION_COLORS = Object.freeze({

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../assert.ts";
-import { useWasmBackend } from "../../src/engine/backend.ts";
+import { useWasmBackend } from "../../src/backend.ts";
 import { loadClassifier, modelVersion } from "../../src/classifier/load.ts";
 import { FerClassifier } from "../../src/classifier/classifier.ts";
 import { saveModelDir } from "../../src/model/io.ts";

@@ -6,7 +6,7 @@ import { assertAlmostEquals, assertEquals, assertOk } from "../assert.ts";
 import { loadClassifier } from "../../src/classifier/load.ts";
 import { FerSetClassifier } from "../../src/classifier/set_classifier.ts";
 import { DEFAULT_MODEL_DIR } from "../../src/server/config.ts";
-import { FER_EMOTIONS } from "../../src/labels.ts";
+import { FER_EMOTIONS } from "../../src/face.ts";
 
 const present = await Deno.stat(new URL("fer-model.json", DEFAULT_MODEL_DIR)).then(
   () => true,

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { assertEquals, assertOk } from "../assert.ts";
-import { useWasmBackend } from "../../src/engine/backend.ts";
+import { useWasmBackend } from "../../src/backend.ts";
 import { compileInference } from "../../src/classifier/fold.ts";
 import { FerClassifier } from "../../src/classifier/classifier.ts";
 import { tinyFerModel, tinyMetadata } from "./tiny_model.ts";

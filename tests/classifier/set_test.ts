@@ -9,14 +9,14 @@
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../assert.ts";
-import { useWasmBackend } from "../../src/engine/backend.ts";
+import { useWasmBackend } from "../../src/backend.ts";
 import { loadClassifier, modelVersion } from "../../src/classifier/load.ts";
 import {
   FerSetClassifier,
   weightedMeanProbabilities,
 } from "../../src/classifier/set_classifier.ts";
 import { readModelFolder, readModelMetadata } from "../../src/model/io.ts";
-import { FER_EMOTIONS } from "../../src/labels.ts";
+import { FER_EMOTIONS } from "../../src/face.ts";
 import { makeModelSet } from "../../training/make_set.ts";
 import { writeNudgedTinyModel } from "../training/eval_fixtures.ts";
 import { withTempDir } from "../temp_dir.ts";

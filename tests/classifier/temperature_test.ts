@@ -1,8 +1,8 @@
 import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../assert.ts";
-import { useWasmBackend } from "../../src/engine/backend.ts";
+import { useWasmBackend } from "../../src/backend.ts";
 import { FerClassifier } from "../../src/classifier/classifier.ts";
 import { applyTemperature } from "../../src/classifier/temperature.ts";
-import { FER_EMOTIONS } from "../../src/labels.ts";
+import { FER_EMOTIONS } from "../../src/face.ts";
 import { tinyFerModel, tinyMetadata } from "./tiny_model.ts";
 
 await useWasmBackend();

@@ -8,7 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { saveModelDir } from "../../src/model/io.ts";
 import { FER_INPUT, type FerModelMetadata } from "../../src/model/metadata.ts";
-import { FER_EMOTIONS } from "../../src/labels.ts";
+import { FER_EMOTIONS } from "../../src/face.ts";
 
 /** A [N,48,48,1] -> softmax(7) model with seeded weights: conv 4x4/4, then dense. */
 export function tinyFerModel(): tf.LayersModel {

@@ -1,8 +1,7 @@
 /**
  * The camera page's pure modules, run in Deno: its crop (upright and aligned) matches the server's
- * byte for byte, labels
- * match `src/labels.ts`, smoothing follows faces and damps flicker, response parsing rejects bad
- * answers, and the fake-camera clip has the y4m layout Chromium expects.
+ * byte for byte, labels match `src/face.ts`, smoothing follows faces and damps flicker, response
+ * parsing rejects bad answers, and the fake-camera clip has the y4m layout Chromium expects.
  *
  * @module
  */
@@ -10,9 +9,9 @@ import { cropFaceGray48 as serverCrop } from "../../src/image/crop.ts";
 import { cropAlignedFaceGray48 as serverAlignedCrop } from "../../src/image/align.ts";
 import { predictImage } from "../../src/server/predict_image.ts";
 import type { DetectedFace } from "../../src/detector/types.ts";
-import { encodeGrayPng } from "../../src/data/png.ts";
+import { encodeGrayPng } from "../../training/data/png.ts";
 import { alignedReadRect, cropAlignedFacesFromContext } from "../../static/js/face_align.js";
-import { FER_EMOTIONS } from "../../src/labels.ts";
+import { FER_EMOTIONS } from "../../src/face.ts";
 import { cropFaceGray48, cropReadRect, ferCropWindow } from "../../static/js/face_crop.js";
 import { EMOTIONS } from "../../static/js/labels.js";
 import { argmax, iou, ScoreSmoother } from "../../static/js/smoothing.js";

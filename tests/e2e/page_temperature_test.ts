@@ -9,11 +9,11 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { useWasmBackend } from "../../src/engine/backend.ts";
+import { useWasmBackend } from "../../src/backend.ts";
 import { FerClassifier } from "../../src/classifier/classifier.ts";
 import { applyTemperature as serverTemperature } from "../../src/classifier/temperature.ts";
 import { FER_INPUT } from "../../src/model/metadata.ts";
-import { FER_EMOTIONS } from "../../src/labels.ts";
+import { FER_EMOTIONS } from "../../src/face.ts";
 import { applyTemperature, BrowserClassifier } from "../../static/js/classifiers.js";
 import { tinyFerModel, tinyMetadata } from "../classifier/tiny_model.ts";
 import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../assert.ts";

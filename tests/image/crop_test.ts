@@ -1,5 +1,6 @@
 import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../assert.ts";
-import { cropFaceGray48, FER_FRAMING, ferCropWindow } from "../../src/image/crop.ts";
+import { cropFaceGray48, ferCropWindow } from "../../src/image/crop.ts";
+import { FER_FRAMING } from "../../src/face.ts";
 import type { RgbaImage } from "../../src/image/decode.ts";
 
 /** A black image with a white square at (x, y, side). */

@@ -3,7 +3,7 @@ import { assertCompleteJpeg, maxJpegScans } from "../../src/image/jpeg_complete.
 import { ImageInputError } from "../../src/image/errors.ts";
 import { fixture, patternPng } from "../server/helpers.ts";
 import { decodeImage } from "../../src/image/decode.ts";
-import { readJpegSegments } from "../../src/image/jpeg_segments.ts";
+import { readJpegSegments, skipEntropyCodedData } from "../../src/image/jpeg_segments.ts";
 import { readJpegOrientation } from "../../src/image/orientation.ts";
 import { sniffImageHeader } from "../../src/image/sniff.ts";
 import {
@@ -89,6 +89,37 @@ Deno.test("fill bytes before markers are skipped alike by size, orientation and 
   assertEquals(refusal(filled), undefined);
   const image = await decodeImage(filled);
   assertEquals([image.width, image.height], [480, 640]); // rotated as the EXIF tag says
+});
+
+Deno.test("between scans, segments follow the headers' rules: fill bytes pass, a bad length is a 422", async () => {
+  const face = await faceJpeg();
+  const expected = await decodeImage(face);
+  const twoScans = repeatFirstScan(face, 1);
+  const second = skipEntropyCodedData(twoScans, readJpegSegments(twoScans).segments.at(-1)!.end);
+  assertEquals(twoScans[second.markerAt + 1], 0xda, "the second scan follows the first's data");
+  assertOk(second.dataBytes > 0);
+  /** `twoScans` with `bytes` inserted just before its second scan header. */
+  const between = (bytes: number[]) =>
+    Uint8Array.from([
+      ...twoScans.subarray(0, second.markerAt),
+      ...bytes,
+      ...twoScans.subarray(second.markerAt),
+    ]);
+  // A comment with fill bytes before its marker, and a TEM marker, standalone (no length).
+  const comment = [0xff, 0xff, 0xff, 0xfe, 0x00, 0x04, 0x68, 0x69];
+  assertEquals(refusal(between(comment)), undefined);
+  assertEquals(refusal(between([0xff, 0x01])), undefined);
+  const image = await decodeImage(between(comment));
+  assertEquals([image.width, image.height], [expected.width, expected.height]);
+  // A segment length under 2 between scans, as in the headers, is refused before decoding.
+  const bad = refusal(between([0xff, 0xfe, 0x00, 0x01]));
+  assertEquals([bad?.status, bad?.code], [422, "undecodable_image"]);
+  assertOk(/impossible length/.test(bad?.message ?? ""), bad?.message);
+  const after = await decodeImage(face);
+  assertOk(after.data.every((v, i) => v === expected.data[i]), "the face after the bad JPEG");
+  // A segment cut short between scans leaves the image without its end marker.
+  const cut = between([0xff, 0xfe, 0x00, 0x40, 0x68]).subarray(0, second.markerAt + 5);
+  assertOk(/ends without an end-of-image marker/.test(refusal(cut)?.message ?? ""));
 });
 
 Deno.test("scans are bounded by scans x pixels, and refused before decoding", async () => {

@@ -8,7 +8,7 @@ import { decode as jsquashDecode } from "@jsquash/png/decode.js";
 import { assertEquals, assertOk } from "../assert.ts";
 import { decodePng, PngError } from "../../src/image/png_decode.ts";
 import { decodeImage } from "../../src/image/decode.ts";
-import { crc32 } from "../../src/data/png.ts";
+import { crc32 } from "../../training/data/png.ts";
 import { corruptStripesPng, pngWithData, stripesPng } from "./bad_images.ts";
 
 const FIXTURES = new URL("../fixtures/png/", import.meta.url);

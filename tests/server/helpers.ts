@@ -7,13 +7,13 @@
  */
 import { type AppType, createApp } from "../../routes/app.ts";
 import { type AppDeps, type Limits, modelInfo } from "../../src/server/deps.ts";
-import { useWasmBackend } from "../../src/engine/backend.ts";
+import { useWasmBackend } from "../../src/backend.ts";
 import { loadClassifier, type LoadedClassifier } from "../../src/classifier/load.ts";
 import type { FaceClassifier, FerClassifier } from "../../src/classifier/classifier.ts";
 import { describeModel } from "../../src/server/model_info.ts";
 import type { DetectedFace, FaceDetector } from "../../src/detector/types.ts";
 import type { RgbaImage } from "../../src/image/decode.ts";
-import { crc32, encodeGrayPng } from "../../src/data/png.ts";
+import { crc32, encodeGrayPng } from "../../training/data/png.ts";
 import { writeTinyModelDir } from "../classifier/tiny_model.ts";
 import {
   DEFAULT_MAX_IN_FLIGHT,

@@ -4,7 +4,7 @@
  */
 import { assertEquals, assertOk } from "../assert.ts";
 import { writeTinyModelDir } from "../classifier/tiny_model.ts";
-import { useWasmBackend } from "../../src/engine/backend.ts";
+import { useWasmBackend } from "../../src/backend.ts";
 
 // The tiny model is written on wasm too (the cpu backend would print its tfjs-node banner).
 await useWasmBackend();

@@ -9,7 +9,7 @@ import { createFaceDetector } from "../../src/detector/mod.ts";
 import { decodeImage } from "../../src/image/decode.ts";
 import { toGrayscale } from "../../src/image/gray.ts";
 import { resizeArea } from "../../src/image/resize.ts";
-import { encodeGrayPng } from "../../src/data/png.ts";
+import { encodeGrayPng } from "../../training/data/png.ts";
 import { faceBatch, fixture, patternPng, pngClaiming, tinyApp } from "./helpers.ts";
 import {
   bogusHuffmanJpeg,

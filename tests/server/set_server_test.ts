@@ -12,7 +12,7 @@ import { assertError, LABELS, postTo } from "./api_assert.ts";
 import { faceBatch, fakeDetector, type TestApp, tinyApp } from "./helpers.ts";
 import { modelVersion } from "../../src/classifier/load.ts";
 import { readModelMetadata } from "../../src/model/io.ts";
-import { useWasmBackend } from "../../src/engine/backend.ts";
+import { useWasmBackend } from "../../src/backend.ts";
 import { expectedSetRows, TINY_SET_MEMBERS, writeTinySet } from "../classifier/tiny_set.ts";
 
 await useWasmBackend();

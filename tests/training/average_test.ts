@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../assert.ts";
 import { readModelMetadata } from "../../src/model/io.ts";
 import { toTrainData } from "../../training/dataset.ts";
-import { EPOCHS_DIR, PIXEL_SCALE, runTraining } from "../../training/run.ts";
+import { EPOCHS_DIR, runTraining } from "../../training/run.ts";
 import {
   averageWeightLists,
   formatEpochSelection,
@@ -13,6 +13,7 @@ import { recalibrateBatchNorm } from "../../training/recalibrate_bn.ts";
 import { averageRun } from "../../training/average_run.ts";
 import { syntheticSplit, writeSyntheticPrepared } from "./synthetic.ts";
 import { tinyDefaultModel, tinyTrainConfig, useWasmTraining } from "./tiny_training.ts";
+import { PIXEL_SCALE } from "../../src/face.ts";
 
 const LABELS = ["a", "b", "c"];
 

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../assert.ts";
-import { useWasmBackend } from "../../src/engine/backend.ts";
-import { FER_EMOTIONS } from "../../src/labels.ts";
+import { useWasmBackend } from "../../src/backend.ts";
+import { FER_EMOTIONS } from "../../src/face.ts";
 import { compareModelDirs, comparePairFiles } from "../../training/compare.ts";
 import { matchPairs, parsePairRecords } from "../../training/compare/pairs.ts";
 import { formatComparison } from "../../training/compare/format.ts";

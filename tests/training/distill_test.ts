@@ -3,9 +3,9 @@ import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../ass
 import { mixTargets, toTrainData } from "../../training/dataset.ts";
 import { TEACHER_SCORES_FILE, teacherScores } from "../../training/distill.ts";
 import { predictScores } from "../../training/predict_batches.ts";
-import { PIXEL_SCALE, runTraining } from "../../training/run.ts";
+import { runTraining } from "../../training/run.ts";
 import { loadModelDir, saveModelDir } from "../../src/model/io.ts";
-import { FER_EMOTIONS } from "../../src/labels.ts";
+import { FER_EMOTIONS, PIXEL_SCALE } from "../../src/face.ts";
 import { tinyMetadata, writeTinyModelDir } from "../classifier/tiny_model.ts";
 import { syntheticSplit } from "./synthetic.ts";
 import { countNamingNextClass, tinyTrainConfig, useWasmTraining } from "./tiny_training.ts";

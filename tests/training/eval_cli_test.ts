@@ -12,7 +12,7 @@ import { reliabilitySvg } from "../../training/reliability_chart.ts";
 import { reliability } from "../../training/stats/calibration.ts";
 import { runTrainingCli, writeNudgedTinyModel, writeSevenClassData } from "./eval_fixtures.ts";
 import { withTempDir } from "../temp_dir.ts";
-import { useWasmBackend } from "../../src/engine/backend.ts";
+import { useWasmBackend } from "../../src/backend.ts";
 
 await useWasmBackend();
 

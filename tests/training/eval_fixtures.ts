@@ -8,7 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { saveModelDir } from "../../src/model/io.ts";
 import type { FerModelMetadata } from "../../src/model/metadata.ts";
-import { FER_EMOTIONS } from "../../src/labels.ts";
+import { FER_EMOTIONS } from "../../src/face.ts";
 import { tinyFerModel, tinyMetadata } from "../classifier/tiny_model.ts";
 import { syntheticSplit, writeSyntheticPrepared } from "./synthetic.ts";
 

@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { assertEquals, assertOk } from "../assert.ts";
-import { ferFileLines } from "../data/fer_rows.ts";
+import { ferFileLines } from "./data/fer_rows.ts";
 import { withTempDir } from "../temp_dir.ts";
 
 const EVALUATE = new URL("../../training/evaluate.ts", import.meta.url).pathname;

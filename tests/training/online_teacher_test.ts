@@ -3,10 +3,10 @@ import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../ass
 import { makeBatch, toTrainData } from "../../training/dataset.ts";
 import { OnlineTeacher } from "../../training/online_teacher.ts";
 import { predictScores } from "../../training/predict_batches.ts";
-import { PIXEL_SCALE, runTraining } from "../../training/run.ts";
+import { runTraining } from "../../training/run.ts";
 import { loadModelDir, saveModelDir } from "../../src/model/io.ts";
 import { FER_INPUT } from "../../src/model/metadata.ts";
-import { FER_EMOTIONS } from "../../src/labels.ts";
+import { FER_EMOTIONS, PIXEL_SCALE } from "../../src/face.ts";
 import { tinyMetadata, writeTinyModelDir } from "../classifier/tiny_model.ts";
 import { syntheticSplit } from "./synthetic.ts";
 import { countNamingNextClass, tinyTrainConfig, useWasmTraining } from "./tiny_training.ts";

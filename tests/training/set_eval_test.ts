@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { assertAlmostEquals, assertEquals, assertOk } from "../assert.ts";
-import { useWasmBackend } from "../../src/engine/backend.ts";
+import { useWasmBackend } from "../../src/backend.ts";
 import { loadClassifier } from "../../src/classifier/load.ts";
 import { scoreModelDir } from "../../training/score.ts";
 import { compareModelDirs } from "../../training/compare.ts";

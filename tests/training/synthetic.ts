@@ -9,7 +9,7 @@ import {
   type SplitName,
   writeManifest,
   writePreparedSplit,
-} from "../../src/data/cache.ts";
+} from "../../training/data/cache.ts";
 import { Rng } from "../../training/rng.ts";
 
 /** Makes `count` images over `classes` classes, labels cycling, deterministic from `seed`. */

@@ -4,10 +4,10 @@ import { augmentedViews, flipOnly, viewIndices } from "../../training/teacher_vi
 import { TEACHER_SCORES_INFO_FILE, teacherScores } from "../../training/distill.ts";
 import { toTrainData } from "../../training/dataset.ts";
 import { predictScores } from "../../training/predict_batches.ts";
-import { PIXEL_SCALE, runTraining } from "../../training/run.ts";
+import { runTraining } from "../../training/run.ts";
 import { Rng } from "../../training/rng.ts";
-import type { PreparedSplit } from "../../src/data/cache.ts";
-import { FER_EMOTIONS } from "../../src/labels.ts";
+import type { PreparedSplit } from "../../training/data/cache.ts";
+import { FER_EMOTIONS, PIXEL_SCALE } from "../../src/face.ts";
 import { writeTinyModelDir } from "../classifier/tiny_model.ts";
 import { syntheticSplit } from "./synthetic.ts";
 import { tinyTrainConfig, useWasmTraining } from "./tiny_training.ts";

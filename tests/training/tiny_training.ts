@@ -7,11 +7,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { defaultConfig, mergeConfig, type TrainConfig } from "../../training/config.ts";
 import { buildModel } from "../../training/models/mod.ts";
-import { installWasmTrainingKernels, useWasmBackend } from "../../src/engine/mod.ts";
-import type { PreparedSplit } from "../../src/data/cache.ts";
+import { installWasmTrainingKernels, useWasmBackend } from "../../training/engine/mod.ts";
+import type { PreparedSplit } from "../../training/data/cache.ts";
 import { toTrainData } from "../../training/dataset.ts";
 import { predictScores } from "../../training/predict_batches.ts";
-import { PIXEL_SCALE } from "../../training/run.ts";
+import { PIXEL_SCALE } from "../../src/face.ts";
 
 /**
  * Switches to the wasm backend with fer-edge's gradient kernels, as `deno task train` does (and

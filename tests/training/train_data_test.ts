@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { assertEquals, assertOk } from "../assert.ts";
-import { FER_EMOTIONS } from "../../src/labels.ts";
+import { FER_EMOTIONS } from "../../src/face.ts";
 import { defaultConfig, mergeConfig } from "../../training/config.ts";
 import { readRunData } from "../../training/train_data.ts";
 import { sevenClassVotes } from "../../training/ferplus_mix.ts";

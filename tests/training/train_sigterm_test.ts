@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { FER_EMOTIONS } from "../../src/labels.ts";
+import { FER_EMOTIONS } from "../../src/face.ts";
 import { assertEquals, assertOk } from "../assert.ts";
 import { withTempDir } from "../temp_dir.ts";
 import { syntheticSplit, writeSyntheticPrepared } from "./synthetic.ts";

@@ -1,34 +1,21 @@
 /**
- * Edits of an existing JPEG for the fuzzer: find its segments, make its frame header lie about the
- * size, plant an invalid marker in its scan data, or drop the scan data.
+ * Edits of an existing JPEG for the fuzzer: find its segments (with the server's own walker,
+ * `src/image/jpeg_segments.ts`), make its frame header lie about the size, plant an invalid marker
+ * in its scan data, or drop the scan data.
  *
  * @module
  */
-
-/** Offset of the first marker `match` accepts before the scan data, or -1. */
-function findMarker(bytes: Uint8Array, match: (marker: number) => boolean): number {
-  let at = 2;
-  while (at + 3 < bytes.length && bytes[at] === 0xff) {
-    const marker = bytes[at + 1];
-    if (match(marker)) return at;
-    if (marker === 0xda || marker === 0xd9) return -1;
-    at += 2 + ((bytes[at + 2] << 8) | bytes[at + 3]);
-  }
-  return -1;
-}
-
-const isStartOfFrame = (m: number) =>
-  m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc;
+import { isStartOfFrame, readJpegSegments } from "../../src/image/jpeg_segments.ts";
 
 /** Offset of the first byte of entropy-coded data (just past the first SOS header), or -1. */
 export function scanStart(bytes: Uint8Array): number {
-  const sos = findMarker(bytes, (m) => m === 0xda);
-  return sos < 0 ? -1 : sos + 2 + ((bytes[sos + 2] << 8) | bytes[sos + 3]);
+  const { segments, end } = readJpegSegments(bytes);
+  return end === "scan" ? segments[segments.length - 1].end : -1;
 }
 
 /** A copy of `jpeg` whose frame header declares `width`x`height` (the scan data is unchanged). */
 export function withFrameSize(jpeg: Uint8Array, width: number, height: number): Uint8Array {
-  const sof = findMarker(jpeg, isStartOfFrame);
+  const sof = readJpegSegments(jpeg).segments.find((s) => isStartOfFrame(s.marker))?.offset ?? -1;
   if (sof < 0) throw new Error("no frame header before the scan");
   const out = jpeg.slice();
   out[sof + 5] = height >> 8;

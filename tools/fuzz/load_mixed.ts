@@ -11,7 +11,7 @@ import { canaryChecks, fingerprint } from "./canary.ts";
 import { GENERATORS, randomCase } from "./generators.ts";
 import { caseRng, pick } from "./random.ts";
 import type { Target } from "./targets.ts";
-import { percentile } from "../../src/cli/latency_stats.ts";
+import { percentile } from "../../term/latency_stats.ts";
 import {
   healthLine,
   latencyLine,

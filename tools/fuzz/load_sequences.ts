@@ -15,7 +15,7 @@ import { synthPng } from "./png_synth.ts";
 import type { Target } from "./targets.ts";
 import { mb } from "./rss.ts";
 import { healthLine, sampleHealth } from "./samplers.ts";
-import { percentile } from "../../src/cli/latency_stats.ts";
+import { percentile } from "../../term/latency_stats.ts";
 
 /** The decoders' check after a block: canary photos and a valid 4096² PNG. */
 interface DecodeCheck {

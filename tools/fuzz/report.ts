@@ -6,7 +6,7 @@
  */
 import { type CaseRecord, failures, type FuzzReport } from "./fuzz.ts";
 import { mb } from "./rss.ts";
-import { percentile } from "../../src/cli/latency_stats.ts";
+import { percentile } from "../../term/latency_stats.ts";
 
 /** One case on one line: where it was, what it was, how it was answered. */
 export function describeCase(record: CaseRecord): string {

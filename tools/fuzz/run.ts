@@ -21,7 +21,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { ProgressBar } from "../../src/cli/progress.ts";
+import { ProgressBar } from "../../term/progress.ts";
 import { corpusCases, GENERATORS, randomCase } from "./generators.ts";
 import { failures, type FuzzReport, loadAssets, runFuzz } from "./fuzz.ts";
 import { formatReport } from "./report.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { percentile } from "../../src/cli/latency_stats.ts";
+import { percentile } from "../../term/latency_stats.ts";
 import { mb } from "./rss.ts";
 
 /** One `/healthz` probe. */

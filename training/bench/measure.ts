@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import process from "node:process";
-import { DataParallelTrainer } from "../../src/engine/mod.ts";
+import { DataParallelTrainer } from "../engine/mod.ts";
 
 /** What {@linkcode measureThroughput} measured. */
 export interface Throughput {

@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { FERPLUS_EMOTIONS } from "../../src/labels.ts";
+import { FERPLUS_EMOTIONS } from "../../src/face.ts";
 
 /** One item of a predictions file. */
 export interface PairRecord {

@@ -6,7 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { PreparedSplit } from "../../src/data/cache.ts";
+import type { PreparedSplit } from "../data/cache.ts";
 import {
   applyStandardizer,
   featureMatrix,
@@ -14,8 +14,8 @@ import {
   PIXELS,
   predictLinearSvm,
   trainLinearSvm,
-} from "../../src/svm/mod.ts";
-import { FER_EMOTIONS } from "../../src/labels.ts";
+} from "../svm/mod.ts";
+import { FER_EMOTIONS } from "../../src/face.ts";
 import { defaultConfig, mergeConfig, type TrainConfig } from "../config.ts";
 import { runTraining } from "../run.ts";
 import { type Cell, cellExpressions } from "./grid.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ProgressBar } from "../../src/cli/progress.ts";
+import { ProgressBar } from "../../term/progress.ts";
 import type { Budget, CellResult, CellRunner, GridData } from "./cells.ts";
 import type { Cell } from "./grid.ts";
 import { appendJsonLine, readJsonLines } from "./jsonl.ts";

@@ -6,8 +6,9 @@
  * @module
  */
 import { encodeBase64 } from "./base64.ts";
-import { IMAGE_PIXELS, IMAGE_SIZE, type PreparedSplit } from "../../src/data/cache.ts";
-import { encodeGrayPng } from "../../src/data/png.ts";
+import type { PreparedSplit } from "../data/cache.ts";
+import { encodeGrayPng } from "../data/png.ts";
+import { FER_PIXELS, FER_SIZE } from "../../src/face.ts";
 
 /** Indices of the `count` images with the highest and the `count` with the lowest presence. */
 export function extremeFaces(
@@ -31,7 +32,7 @@ export function landmarkSheetSvg(
   if (!values) throw new Error(`${split.split} has no landmarks feature loaded`);
   const width = values.length / split.count;
   const points = (width - 1) / 2;
-  const cell = 2 * IMAGE_SIZE, pad = 8, label = 14, head = 18;
+  const cell = 2 * FER_SIZE, pad = 8, label = 14, head = 18;
   const columns = Math.max(...groups.map((g) => g.indices.length));
   const w = pad + columns * (cell + pad);
   const rowH = head + cell + label + pad;
@@ -47,8 +48,8 @@ export function landmarkSheetSvg(
     group.indices.forEach((index, c) => {
       const x0 = pad + c * (cell + pad);
       const y = y0 + head;
-      const image = split.images.subarray(index * IMAGE_PIXELS, (index + 1) * IMAGE_PIXELS);
-      const png = encodeBase64(encodeGrayPng(image, IMAGE_SIZE, IMAGE_SIZE));
+      const image = split.images.subarray(index * FER_PIXELS, (index + 1) * FER_PIXELS);
+      const png = encodeBase64(encodeGrayPng(image, FER_SIZE, FER_SIZE));
       parts.push(
         `<image x="${x0}" y="${y}" width="${cell}" height="${cell}" image-rendering="pixelated" href="data:image/png;base64,${png}"/>`,
       );

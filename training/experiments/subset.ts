@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { IMAGE_PIXELS, type PreparedSplit } from "../../src/data/cache.ts";
+import type { PreparedSplit } from "../data/cache.ts";
+import { FER_PIXELS } from "../../src/face.ts";
 
 /**
  * Rows of `split` whose stored label (`= FER2013 id` when the cache holds all seven in order) is in
@@ -22,7 +23,7 @@ export function selectExpressions(
     if (index.has(split.labels[i])) rows.push(i);
   }
   const count = rows.length;
-  const images = new Uint8Array(count * IMAGE_PIXELS);
+  const images = new Uint8Array(count * FER_PIXELS);
   const labels = new Uint8Array(count);
   const features: Record<string, Float32Array> = {};
   const widths = Object.fromEntries(
@@ -32,7 +33,7 @@ export function selectExpressions(
     features[name] = new Float32Array(count * widths[name]);
   }
   rows.forEach((i, r) => {
-    images.set(split.images.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS), r * IMAGE_PIXELS);
+    images.set(split.images.subarray(i * FER_PIXELS, (i + 1) * FER_PIXELS), r * FER_PIXELS);
     labels[r] = index.get(split.labels[i])!;
     for (const [name, values] of Object.entries(split.features)) {
       const w = widths[name];

@@ -15,8 +15,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { convBlock, denseBlock, dropoutKeep, SeedSequence, softmaxHead } from "./layers.ts";
-import { INPUT_SIZE, type ModelOptions } from "./spec.ts";
+import type { ModelOptions } from "./spec.ts";
 import { featureBranch } from "./feature_branch.ts";
+import { FER_SIZE } from "../../src/face.ts";
 
 /** Channels per stage at width 1. */
 export const DEFAULT_STAGE_CHANNELS = [16, 32, 64, 128] as const;
@@ -28,7 +29,7 @@ export const DEFAULT_STAGE_CHANNELS = [16, 32, 64, 128] as const;
 export function buildDefaultModel(o: ModelOptions): tf.LayersModel {
   const seeds = new SeedSequence(o.seed);
   const width = o.width ?? 1;
-  const image = tf.input({ shape: [INPUT_SIZE, INPUT_SIZE, 1], name: "image" });
+  const image = tf.input({ shape: [FER_SIZE, FER_SIZE, 1], name: "image" });
   let x = image;
   for (const [stage, base] of (o.stageChannels ?? DEFAULT_STAGE_CHANNELS).entries()) {
     const filters = Math.max(4, Math.round(base * width));

@@ -14,7 +14,6 @@ export { buildModelB } from "./model_b.ts";
 export { buildDefaultModel, DEFAULT_STAGE_CHANNELS } from "./default_model.ts";
 export { countMacs } from "./macs.ts";
 export type { ModelName, ModelOptions } from "./spec.ts";
-export { INPUT_SIZE } from "./spec.ts";
 
 /** Builds the named model. */
 export function buildModel(name: ModelName, options: ModelOptions): tf.LayersModel {

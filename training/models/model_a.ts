@@ -14,13 +14,14 @@ import {
   SeedSequence,
   softmaxHead,
 } from "./layers.ts";
-import { INPUT_SIZE, type ModelOptions } from "./spec.ts";
+import type { ModelOptions } from "./spec.ts";
 import { featureBranch } from "./feature_branch.ts";
+import { FER_SIZE } from "../../src/face.ts";
 
 /** Builds Model A exactly as the seed defines it. */
 export function buildModelA(o: ModelOptions): tf.LayersModel {
   const seeds = new SeedSequence(o.seed);
-  const image = tf.input({ shape: [INPUT_SIZE, INPUT_SIZE, 1], name: "image" });
+  const image = tf.input({ shape: [FER_SIZE, FER_SIZE, 1], name: "image" });
   const bn = o.batchNormConv;
   let x = convBlock(image, {
     filters: 64,

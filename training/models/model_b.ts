@@ -14,13 +14,14 @@ import {
   SeedSequence,
   softmaxHead,
 } from "./layers.ts";
-import { INPUT_SIZE, type ModelOptions } from "./spec.ts";
+import type { ModelOptions } from "./spec.ts";
 import { featureBranch } from "./feature_branch.ts";
+import { FER_SIZE } from "../../src/face.ts";
 
 /** Builds Model B exactly as the seed defines it. */
 export function buildModelB(o: ModelOptions): tf.LayersModel {
   const seeds = new SeedSequence(o.seed);
-  const image = tf.input({ shape: [INPUT_SIZE, INPUT_SIZE, 1], name: "image" });
+  const image = tf.input({ shape: [FER_SIZE, FER_SIZE, 1], name: "image" });
   const bn = o.batchNormConv;
   let x = image;
   for (const [i, filters] of [64, 128, 256].entries()) {

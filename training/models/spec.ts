@@ -27,6 +27,3 @@ export interface ModelOptions {
   /** Seed of the weight initialisers. */
   seed: number;
 }
-
-/** Side of the square grayscale input. */
-export const INPUT_SIZE = 48;

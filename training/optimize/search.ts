@@ -6,16 +6,11 @@
  *
  * @module
  */
-import { ProgressBar } from "../../src/cli/progress.ts";
+import { ProgressBar } from "../../term/progress.ts";
 import { appendJsonLine, readJsonLines } from "../experiments/jsonl.ts";
 import type { Param, Params } from "./space.ts";
-import {
-  type Observation,
-  randomParams,
-  seededRandom,
-  suggestTpe,
-  type TpeOptions,
-} from "./tpe.ts";
+import { seededRandom } from "../rng.ts";
+import { type Observation, randomParams, suggestTpe, type TpeOptions } from "./tpe.ts";
 
 /** What evaluating one point produced. */
 export interface TrialOutcome {

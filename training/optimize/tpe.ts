@@ -9,6 +9,7 @@
  *
  * @module
  */
+import type { Random } from "../rng.ts";
 import {
   type ChoiceParam,
   fromInternal,
@@ -34,21 +35,6 @@ export interface TpeOptions {
   gamma?: number;
   /** Candidates drawn per suggestion (default 24). */
   candidates?: number;
-}
-
-/** A seeded uniform generator in [0, 1). */
-export type Random = () => number;
-
-/** Mulberry32: small, fast, seedable. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function normal(random: Random): number {

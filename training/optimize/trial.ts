@@ -9,7 +9,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { readManifest } from "../../src/data/cache.ts";
+import { readManifest } from "../data/cache.ts";
 import { setupTrainingBackend } from "../backend.ts";
 import { type TrainConfig, validateConfig } from "../config.ts";
 import { limitSplit } from "../dataset.ts";

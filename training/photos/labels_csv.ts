@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { csvRecords } from "../../src/data/csv_records.ts";
+import { csvRecords } from "../data/csv_records.ts";
 
 /** One labelled photo. */
 export interface LabelledPhoto {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { encodeGrayPng } from "../../src/data/png.ts";
+import { encodeGrayPng } from "../data/png.ts";
 import { encodeBase64 } from "../experiments/base64.ts";
 import type { PhotoMetrics } from "./metrics.ts";
 import type { PhotoPrediction } from "./run.ts";

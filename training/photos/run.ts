@@ -7,7 +7,8 @@
  */
 import { join } from "node:path";
 import type { FaceClassifier } from "../../src/classifier/classifier.ts";
-import type { FaceBox, FaceDetector } from "../../src/detector/types.ts";
+import type { FaceDetector } from "../../src/detector/types.ts";
+import type { FaceBox } from "../../src/face.ts";
 import { predictImage, wholeImageGray48 } from "../../src/server/predict_image.ts";
 import { decodeImage } from "../../src/image/decode.ts";
 import type { LabelledPhoto } from "./labels_csv.ts";

@@ -1,15 +1,15 @@
 /**
- * `deno task bench:csv [PATH]`: reading FER2013 with the byte-level reader of `src/data/fer_csv.ts`
+ * `deno task bench:csv [PATH]`: reading FER2013 with the byte-level reader of `training/data/fer_csv.ts`
  * against papaparse (the maintained parser the issue suggested), both streaming the same gzip file
- * through the same decompressor (`src/data/gunzip.ts`) and producing uint8 pixels, in the same run.
+ * through the same decompressor (`training/data/gunzip.ts`) and producing uint8 pixels, in the same run.
  * Gunzip alone is timed as the floor.
  * Default PATH: ../shared/data/fer2013/fer2013-dev.csv.gz.
  *
  * @module
  */
 import Papa from "papaparse";
-import { readFerCsv } from "../../src/data/fer_csv.ts";
-import { gunzip } from "../../src/data/gunzip.ts";
+import { readFerCsv } from "../data/fer_csv.ts";
+import { gunzip } from "../data/gunzip.ts";
 
 const path = Deno.args[0] ?? "../shared/data/fer2013/fer2013-dev.csv.gz";
 
@@ -77,7 +77,7 @@ for (let round = 0; round < 3; round++) {
 console.log(`${rows} rows, best of 3 rounds:`);
 console.log(`gunzip only                 ${best.gunzip.toFixed(2)} s`);
 console.log(`papaparse + pixel parse     ${best.papaparse.toFixed(2)} s (baseline)`);
-console.log(`src/data/fer_csv.ts         ${best.ours.toFixed(2)} s (validates every row too)`);
+console.log(`training/data/fer_csv.ts    ${best.ours.toFixed(2)} s (validates every row too)`);
 console.log(
   `speed-up ${(best.papaparse / best.ours).toFixed(2)}x end to end, ` +
     `${((best.papaparse - best.gunzip) / (best.ours - best.gunzip)).toFixed(2)}x after gunzip`,

@@ -5,13 +5,7 @@
  *
  * @module
  */
-import {
-  FACE_HOG,
-  FACE_HOG_WINDOWS,
-  hog,
-  loadFerCsvSplits,
-  slidingHog,
-} from "../../src/data/mod.ts";
+import { FACE_HOG, FACE_HOG_WINDOWS, hog, loadFerCsvSplits, slidingHog } from "../data/mod.ts";
 import { referenceHog, referenceSlidingHog } from "./hog_reference.ts";
 
 const FIXTURE = new URL("../../tests/fixtures/fer2013_sample.csv.gz", import.meta.url).pathname;
@@ -36,7 +30,7 @@ const baseline = time("baseline: skimage port (atan2)", (image) => [
   ...referenceHog(image, 48, 48, 8, 16),
   ...referenceSlidingHog(image, 48, FACE_HOG_WINDOWS),
 ]);
-const ours = time("src/data/hog.ts (bin table)", (image) => {
+const ours = time("training/data/hog.ts (bin table)", (image) => {
   hog(image, 48, 48, FACE_HOG, fast, 0);
   return slidingHog(image, 48, 48, FACE_HOG_WINDOWS, fast, 72);
 });

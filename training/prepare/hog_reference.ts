@@ -2,7 +2,7 @@
  * A literal port of skimage's `hog` (`_hog_channel_gradient` + `_hoghistogram.hog_histograms` +
  * L2-Hys), one window at a time, with `Math.hypot`/`Math.atan2` per pixel and one pass per
  * orientation as the Cython does. Slow on purpose: it is the baseline of `deno task bench:hog` and
- * an independent check of the table-driven `src/data/hog.ts`.
+ * an independent check of the table-driven `training/data/hog.ts`.
  *
  * @module
  */

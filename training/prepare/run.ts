@@ -6,15 +6,13 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { ProgressBar } from "../../src/cli/progress.ts";
+import { ProgressBar } from "../../term/progress.ts";
 import {
   type BadRow,
   CACHE_FORMAT_VERSION,
   emptyFerCsvStats,
   featurePath,
   type FerCsvStats,
-  IMAGE_PIXELS,
-  IMAGE_SIZE,
   imagesPath,
   labelsPath,
   MANIFEST_FILE,
@@ -24,10 +22,10 @@ import {
   type SplitName,
   writeManifest,
   writePreparedSplit,
-} from "../../src/data/mod.ts";
-import { encodeGrayPng } from "../../src/data/png.ts";
-import { loadFerCsvSplits } from "../../src/data/load.ts";
-import { FER_EMOTIONS } from "../../src/labels.ts";
+} from "../data/mod.ts";
+import { encodeGrayPng } from "../data/png.ts";
+import { loadFerCsvSplits } from "../data/load.ts";
+import { FER_EMOTIONS, FER_PIXELS, FER_SIZE } from "../../src/face.ts";
 
 /** Inputs of {@link prepareDataset}. */
 export interface PrepareOptions {
@@ -109,7 +107,7 @@ async function isUpToDate(
   if (JSON.stringify(manifest.options) !== JSON.stringify(options)) return undefined;
   for (const [split, info] of Object.entries(manifest.splits)) {
     const name = split as SplitName;
-    if (await fileSize(imagesPath(dir, name)) !== info.count * IMAGE_PIXELS) return undefined;
+    if (await fileSize(imagesPath(dir, name)) !== info.count * FER_PIXELS) return undefined;
     if (await fileSize(labelsPath(dir, name)) !== info.count) return undefined;
     for (const [feature, length] of Object.entries(manifest.features)) {
       if (await fileSize(featurePath(dir, name, feature)) !== info.count * length * 4) {
@@ -190,7 +188,7 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
         madeDirs.add(dir);
       }
       const file = join(dir, `${String(index).padStart(5, "0")}.png`);
-      await Deno.writeFile(file, encodeGrayPng(row.pixels, IMAGE_SIZE, IMAGE_SIZE));
+      await Deno.writeFile(file, encodeGrayPng(row.pixels, FER_SIZE, FER_SIZE));
     },
   });
   bar?.update(Math.ceil(stats.rawBytes / 1e6));

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { PreparedManifest } from "../../src/data/cache.ts";
-import { SPLIT_NAMES } from "../../src/data/cache.ts";
-import type { FerCsvStats } from "../../src/data/fer_csv.ts";
+import type { PreparedManifest } from "../data/cache.ts";
+import { SPLIT_NAMES } from "../data/cache.ts";
+import type { FerCsvStats } from "../data/fer_csv.ts";
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));

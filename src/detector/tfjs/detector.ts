@@ -6,7 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { RgbaImage } from "../../image/decode.ts";
+import type { RgbaImage } from "../../face.ts";
 import { generateAnchors } from "../blazeface/anchors.ts";
 import type { BlazeFaceConfig } from "../blazeface/config.ts";
 import type { DetectedFace, FaceDetector } from "../types.ts";

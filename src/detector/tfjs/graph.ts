@@ -23,7 +23,7 @@ export const Op = {
   RESHAPE: 22,
   RESIZE_BILINEAR: 23,
   PAD: 34,
-  /** Used by the face-mesh landmark model (src/landmarks), not by BlazeFace. */
+  /** Used by the face-mesh landmark model (training/landmarks), not by BlazeFace. */
   PRELU: 54,
 } as const;
 

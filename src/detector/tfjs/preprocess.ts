@@ -5,7 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { RgbaImage } from "../../image/decode.ts";
+import type { RgbaImage } from "../../face.ts";
 import { resizeArea, type SourceRect } from "../../image/resize.ts";
 
 /**

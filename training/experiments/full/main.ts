@@ -10,7 +10,7 @@
  */
 import { parseArgs } from "node:util";
 import { join, resolve } from "node:path";
-import { readManifest } from "../../../src/data/cache.ts";
+import { readManifest } from "../../data/cache.ts";
 import { FIVE_EXPRESSIONS } from "../grid.ts";
 import { selectCells, type StudyBudget, type StudyCell, studyCells } from "./cells.ts";
 import { childRunner, StudyLock } from "./child.ts";

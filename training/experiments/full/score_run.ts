@@ -14,16 +14,17 @@
  * @module
  */
 import { join } from "node:path";
-import { readManifest } from "../../../src/data/cache.ts";
+import { readManifest } from "../../data/cache.ts";
 import { loadLayersModelDir, readModelMetadata } from "../../../src/model/io.ts";
-import { runMain } from "../../../src/cli/run_main.ts";
+import { runMain } from "../../../term/run_main.ts";
 import { setupTrainingBackend } from "../../backend.ts";
 import { toTrainData } from "../../dataset.ts";
 import { readRunHistory } from "../../history.ts";
 import { argmaxRows } from "../../metrics.ts";
 import { predictScores } from "../../predict_batches.ts";
 import { readRunConfig } from "../../run_folder.ts";
-import { epochFolderName, EPOCHS_DIR, PIXEL_SCALE } from "../../run.ts";
+import { epochFolderName, EPOCHS_DIR } from "../../run.ts";
+import { PIXEL_SCALE } from "../../../src/face.ts";
 import { readRunData } from "../../train_data.ts";
 import type { PairRecord } from "../../compare/pairs.ts";
 

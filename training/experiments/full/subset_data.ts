@@ -14,7 +14,7 @@ import {
   SPLIT_NAMES,
   writeManifest,
   writePreparedSplit,
-} from "../../../src/data/cache.ts";
+} from "../../data/cache.ts";
 import { selectExpressions } from "../subset.ts";
 
 /** What the subset's manifest records of its origin, to tell whether it is up to date. */
