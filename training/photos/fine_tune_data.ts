@@ -10,19 +10,19 @@
  */
 import { parseArgs } from "node:util";
 import { join, resolve } from "node:path";
-import { useWasmBackend } from "../../src/engine/backend.ts";
+import { useWasmBackend } from "../../src/backend.ts";
 import { loadClassifier } from "../../src/classifier/load.ts";
 import { createFaceDetector } from "../../src/detector/mod.ts";
 import {
-  IMAGE_PIXELS,
   type PreparedSplit,
   readManifest,
   readPreparedSplit,
   writeManifest,
   writePreparedSplit,
-} from "../../src/data/cache.ts";
-import { ProgressBar } from "../../src/cli/progress.ts";
-import { runMain } from "../../src/cli/run_main.ts";
+} from "../data/cache.ts";
+import { FER_PIXELS } from "../../src/face.ts";
+import { ProgressBar } from "../../term/progress.ts";
+import { runMain } from "../../term/run_main.ts";
 import { parseLabelsCsv } from "./labels_csv.ts";
 import { predictPhotos } from "./run.ts";
 import { photoFold } from "./folds.ts";
@@ -46,14 +46,14 @@ export function appendRepeated(
   repeat: number,
 ): PreparedSplit {
   const added = images.length * repeat;
-  const out = new Uint8Array((split.count + added) * IMAGE_PIXELS);
-  out.set(split.images.subarray(0, split.count * IMAGE_PIXELS));
+  const out = new Uint8Array((split.count + added) * FER_PIXELS);
+  out.set(split.images.subarray(0, split.count * FER_PIXELS));
   const outLabels = new Uint8Array(split.count + added);
   outLabels.set(split.labels.subarray(0, split.count));
   let at = split.count;
   for (let r = 0; r < repeat; r++) {
     images.forEach((image, i) => {
-      out.set(image, at * IMAGE_PIXELS);
+      out.set(image, at * FER_PIXELS);
       outLabels[at++] = labels[i];
     });
   }
