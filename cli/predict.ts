@@ -1,8 +1,9 @@
 /**
  * `deno task predict --image PATH [--image PATH ...] [--json] [--no-detect] [--tta flip] [--model DIR]`: the
  * server's prediction pipeline in-process (wasm backend, same detector, crop and classifier), printing
- * each face's emotion, confidence and time. An image that cannot be used is reported on stderr and
- * the rest are still analysed; the exit code is 1 if any image failed.
+ * each face's emotion, confidence and time, and the score of every label of the model (7, or 8
+ * for a FER+ model). An image that cannot be used is reported on stderr and the rest are still
+ * analysed; the exit code is 1 if any image failed.
  *
  * @module
  */
@@ -31,7 +32,19 @@ const USAGE =
 An image that cannot be used is reported on stderr and the others are still analysed; the exit
 code is then 1.`;
 
-/** One image's result as the text lines the CLI prints. */
+/**
+ * One face's scores as one line, every label of the model in its order, e.g.
+ * `angry 3.1% · disgust 0.4% · ... · contempt 2.0%` (a FER+ model has 8, the default 7).
+ */
+export function formatScores(scores: Record<string, number>): string {
+  return Object.entries(scores).map(([label, p]) => `${label} ${(p * 100).toFixed(1)}%`)
+    .join(" · ");
+}
+
+/**
+ * One image's result as the text lines the CLI prints: a line for the image, then per face its
+ * top class and a line of every label's score.
+ */
 export function formatResult(path: string, result: PredictResult): string[] {
   const { image, faces, timingsMs: t } = result;
   const lines = [
@@ -48,6 +61,7 @@ export function formatResult(path: string, result: PredictResult): string[] {
     lines.push(
       `  face ${i + 1} at ${at}: ${displayName(face.emotion)} ` +
         `${(face.confidence * 100).toFixed(1)}% (${perFace.toFixed(2)} ms to classify)`,
+      `    ${formatScores(face.scores)}`,
     );
   });
   return lines;
@@ -104,7 +118,8 @@ async function main(args: string[]): Promise<number> {
     : `model ${classifier.metadata.name}`;
   console.error(
     `${what} loaded with the face detector on wasm in ` +
-      `${Math.round(performance.now() - started)} ms`,
+      `${Math.round(performance.now() - started)} ms; ${classifier.labels.length} labels: ` +
+      classifier.labels.join(", "),
   );
   let failures = 0;
   try {

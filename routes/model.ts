@@ -15,7 +15,9 @@ export const modelRoute = createRoute({
   path: "/model",
   tags: ["model"],
   summary: "The served model (also answers HEAD)",
-  description: "Name, content-hash version, labels, input spec, quantization, size, mirror tie, " +
+  description: "Name, content-hash version, labels (the keys of every answer's `scores`: 7 " +
+    "for models/default, 8 for a FER+ model) and their `labelSet`, input spec, quantization, " +
+    "size, mirror tie, " +
     "calibration temperature, metrics, runtime and request limits; for a model set, its members.",
   responses: {
     200: { description: "The model", content: { "application/json": { schema: ModelAnswer } } },

@@ -15,8 +15,9 @@ export const OPENAPI_OBJECT = {
     title: "fer-edge",
     version: "1",
     description: "Facial expression recognition on the tfjs wasm backend: find the faces in an " +
-      "image and classify each into 7 emotions, or classify faces cropped already. Every error " +
-      "is JSON `{error, code}`; each operation lists the codes it can answer with.",
+      "image and classify each into the served model's labels (`GET /api/model`: 7 FER2013 " +
+      "emotions, or 8 with contempt for a FER+ model), or classify faces cropped already. Every " +
+      "error is JSON `{error, code}`; each operation lists the codes it can answer with.",
   },
   servers: [{ url: "/", description: "This server" }],
   tags: [

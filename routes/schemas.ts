@@ -23,9 +23,21 @@ export const ModelRef = z.object({
 export const FaceScores = z.object({
   emotion: z.string().openapi({ description: "The most probable label", example: "happy" }),
   confidence: z.number().openapi({ description: "Its probability, 0..1 (4 decimals)" }),
+  // A record, not an object of seven fixed keys: the served model decides the labels (7 for
+  // models/default, 8 with contempt for a FER+ model), and GET /api/model lists them.
   scores: z.record(z.string(), z.number()).openapi({
-    description: "Probability of every label, in the model's label order (4 decimals)",
-    example: { angry: 0.03, disgust: 0.02, fear: 0.03, happy: 0.69, sad: 0.05, surprise: 0.13 },
+    description: "Probability of every label of the served model (`GET /api/model`'s `labels`), " +
+      "in that order (4 decimals; they sum to 1): the 7 FER2013 classes, or the 8 of a FER+ " +
+      "model (contempt last)",
+    example: {
+      angry: 0.03,
+      disgust: 0.02,
+      fear: 0.03,
+      happy: 0.69,
+      sad: 0.05,
+      surprise: 0.13,
+      neutral: 0.05,
+    },
   }),
 }).openapi("FaceScores");
 
@@ -111,7 +123,15 @@ export const ModelAnswer = z.object({
   name: z.string(),
   version: z.string().openapi({ description: "Short content hash of the weights" }),
   architecture: z.string(),
-  labels: z.array(z.string()).readonly().openapi({ description: "Class names in output order" }),
+  labels: z.array(z.string()).readonly().openapi({
+    description: "Class names in output order, the keys of every answer's `scores`: the 7 " +
+      "FER2013 classes for models/default, 8 (contempt last) for a FER+ model",
+    example: ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"],
+  }),
+  labelSet: z.enum(["fer2013", "ferplus", "custom"]).openapi({
+    description: "Which known list `labels` is: `fer2013` (7 classes), `ferplus` (8, FER2013's " +
+      "then contempt) or `custom` (any other)",
+  }),
   input: InputSpec,
   quantization: z.enum([...Quantization.options, "mixed"]),
   parameters: z.number().int(),

@@ -3,7 +3,8 @@
  * a face is. A detector finds {@link DetectedFace}s (a {@link FaceBox}, a score, keypoints) in an
  * {@link RgbaImage}; the crop frames each box with {@link FER_FRAMING} and samples it to
  * {@link FER_SIZE}×{@link FER_SIZE} gray bytes; a model sees each byte times {@link PIXEL_SCALE} and
- * answers in {@link FER_EMOTIONS} order.
+ * answers in its `labels` order: {@link FER_EMOTIONS} (7) for FER2013 models, `FERPLUS_EMOTIONS` (8,
+ * contempt last) for FER+ ones.
  *
  * The values live in `static/js/face_contract.js`, which the page imports as it is (plain ES
  * modules cannot import TypeScript); this module re-exports them with the contract's types, so
@@ -21,19 +22,19 @@
 import { FER_EMOTIONS } from "../static/js/face_contract.js";
 
 export {
+  checkLabels,
   displayName,
   FER_EMOTIONS,
   FER_FRAMING,
   FER_PIXELS,
   FER_SIZE,
+  FERPLUS_EMOTIONS,
+  labelSetOf,
   PIXEL_SCALE,
 } from "../static/js/face_contract.js";
 
 /** One FER2013 class name. */
 export type Emotion = typeof FER_EMOTIONS[number];
-
-/** The eight FER+ classes in the order fer-edge stores them (FER2013 order, contempt last). */
-export const FERPLUS_EMOTIONS = [...FER_EMOTIONS, "contempt"] as const;
 
 /** A decoded image: `width × height` RGBA pixels, row-major, 4 bytes a pixel. */
 export interface RgbaImage {

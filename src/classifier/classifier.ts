@@ -12,6 +12,7 @@ import { type FaceScores, toFaceScores } from "./postprocess.ts";
 import { compileInference, type InferencePlan } from "./fold.ts";
 import { averageViews, type ClassifyTta, mirrorFace, viewsPerFace } from "./views.ts";
 import { applyTemperature, isTemperature } from "./temperature.ts";
+import { checkLabels } from "../face.ts";
 
 export type { FaceScores } from "./postprocess.ts";
 
@@ -40,6 +41,8 @@ function checkModel(model: tf.LayersModel, metadata: FerModelMetadata): void {
       }); only image-only models can be served`,
     );
   }
+  // Any list of distinct names: 7 for a FER2013 model, 8 for a FER+ one (contempt last).
+  checkLabels(metadata.labels, `model "${metadata.name}": fer-model.json`);
   if (model.inputs.length !== 1) {
     throw new Error(`model "${metadata.name}" has ${model.inputs.length} inputs, expected 1`);
   }

@@ -57,9 +57,9 @@ export class FerSetClassifier implements FaceClassifier {
     for (const m of members) {
       if (m.classifier.labels.join("\n") !== metadata.labels.join("\n")) {
         throw new Error(
-          `model set "${metadata.name}": member "${m.path}" has labels (${
-            m.classifier.labels.join(", ")
-          }) but the set has (${metadata.labels.join(", ")})`,
+          `model set "${metadata.name}": member "${m.path}" has ${m.classifier.labels.length} ` +
+            `labels (${m.classifier.labels.join(", ")}) but the set has ` +
+            `${metadata.labels.length} (${metadata.labels.join(", ")})`,
         );
       }
       if (m.classifier.faceBytes !== members[0].classifier.faceBytes) {

@@ -19,6 +19,7 @@
  * @module
  */
 import type { CalibrationRecord, FerModelMetadata, SplitMetrics } from "./metadata.ts";
+import { checkLabels } from "../face.ts";
 
 /** One member of a set as `fer-model.json` lists it. */
 export interface ModelSetMember {
@@ -87,9 +88,7 @@ export function parseSetMetadata(json: unknown, where: string): FerSetMetadata {
   };
   if (!isSetMetadata(json)) fail(`must say "kind": "set"`);
   if (typeof m.name !== "string" || m.name === "") fail("needs a name");
-  if (!Array.isArray(m.labels) || !m.labels.every((l) => typeof l === "string")) {
-    fail("needs labels (a list of class names)");
-  }
+  checkLabels(m.labels, `${where}: model set fer-model.json`);
   if (!Array.isArray(m.members) || m.members.length === 0) {
     fail("needs members: a non-empty list of {path, weight}");
   }
@@ -144,12 +143,17 @@ export function checkSetMembers(
         `model set ${where}: member "${path}" is itself a set; members must be models`,
       );
     }
+    checkLabels(metadata.labels, `model set ${where}: member "${path}": fer-model.json`);
     if (metadata.labels.join("\n") !== set.labels.join("\n")) {
+      // A 7-class FER2013 model and an 8-class FER+ one cannot be averaged: say so in counts.
+      const counts = metadata.labels.length === set.labels.length
+        ? ""
+        : ` (${metadata.labels.length} classes against the set's ${set.labels.length})`;
       throw new Error(
         `model set ${where}: member "${path}" has labels (${metadata.labels.join(", ")}) but the ` +
           `set has (${
             set.labels.join(", ")
-          }); every member needs the same labels in the same order`,
+          })${counts}; every member needs the same labels in the same order`,
       );
     }
     const geometry = (m: FerModelMetadata) =>

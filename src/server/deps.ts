@@ -9,6 +9,7 @@ import type { FaceClassifier } from "../classifier/classifier.ts";
 import type { FerModelMetadata } from "../model/metadata.ts";
 import type { AdmissionSettings } from "./admission.ts";
 import type { HealthMonitor } from "./health.ts";
+import { labelSetOf } from "../face.ts";
 
 /** Request limits, admission control included (see `admission.ts`). */
 export interface Limits extends AdmissionSettings {
@@ -55,8 +56,13 @@ export interface ModelInfo {
   version: string;
   /** Architecture description. */
   architecture: string;
-  /** Class names in output order. */
+  /**
+   * Class names in output order: every answer's `scores` has these keys, in this order (7 for
+   * `models/default`, 8 for a FER+ model).
+   */
   labels: readonly string[];
+  /** Which known list {@link labels} is: `fer2013` (7), `ferplus` (8, contempt last) or `custom`. */
+  labelSet: "fer2013" | "ferplus" | "custom";
   /** Input geometry and pixel scaling (for a set: its first member's; see each member's). */
   input: FerModelMetadata["input"];
   /** Weight quantization (for a set: the members' when they agree, else `mixed`). */
@@ -125,6 +131,7 @@ export function modelInfo(metadata: FerModelMetadata, version: string): ModelInf
     version,
     architecture: metadata.architecture,
     labels: metadata.labels,
+    labelSet: labelSetOf(metadata.labels),
     input: metadata.input,
     quantization: metadata.quantization,
     parameters: metadata.parameters,

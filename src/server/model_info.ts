@@ -8,6 +8,7 @@ import { memberVersions, modelVersion } from "../classifier/load.ts";
 import type { LoadedClassifier } from "../classifier/load.ts";
 import { FerSetClassifier } from "../classifier/set_classifier.ts";
 import { type ModelInfo, modelInfo, type ModelMemberInfo } from "./deps.ts";
+import { labelSetOf } from "../face.ts";
 
 /**
  * The {@link ModelInfo} of a loaded set whose version is `version` and whose members' versions
@@ -41,6 +42,7 @@ export function setModelInfo(
     architecture: metadata.architecture ??
       `set of ${members.length}: ${members.map((m) => m.name).join(" + ")}`,
     labels: metadata.labels,
+    labelSet: labelSetOf(metadata.labels),
     input: members[0].input,
     quantization: quantizations.size === 1 ? members[0].quantization : "mixed",
     parameters: members.reduce((n, m) => n + m.parameters, 0),

@@ -13,9 +13,16 @@ import { loadBrowserClassifier } from "./browser_model.js";
 import { createFaceDetector, toDetections } from "./detector.js";
 import { cropAlignedFacesFromContext } from "./face_align.js";
 import { cropFacesFromContext } from "./face_crop.js";
-import { displayName } from "./labels.js";
+import { EMOTIONS } from "./labels.js";
+import { ServerLabels, showLabels } from "./model_labels.js";
 import { drawFaces, faceLabel, renderScoreBars } from "./overlay.js";
-import { drawPhoto, drawPhotoFaces, predictInBrowser, predictOnServer } from "./photo.js";
+import {
+  drawPhoto,
+  drawPhotoFaces,
+  listPhotoFaces,
+  predictInBrowser,
+  predictOnServer,
+} from "./photo.js";
 import { ScoreSmoother } from "./smoothing.js";
 
 /** Minimum time between two classification requests (about 7 a second). */
@@ -38,6 +45,7 @@ const scoreBars = $("score-bars");
 const facesSummary = $("faces-summary");
 const modeBadge = $("mode-badge");
 const mirrorToggle = /** @type {HTMLInputElement} */ ($("mirror-views"));
+const modelLabels = $("model-labels");
 const frameCanvas = document.createElement("canvas");
 const frameCtx = /** @type {CanvasRenderingContext2D} */ (
   frameCanvas.getContext("2d", { willReadFrequently: true })
@@ -55,6 +63,14 @@ const state = {
   /** @type {any} */ photoDetector: undefined,
   /** @type {MediaStream | undefined} */ stream: undefined,
   smoother: new ScoreSmoother(),
+  /**
+   * The labels of the smoothed scores: the served model's (7, or 8 for a FER+ model), from the
+   * classifier that produced them.
+   * @type {readonly string[]}
+   */
+  labels: EMOTIONS,
+  /** The server's labels (`GET /api/model`), fetched once; forgotten when an answer fails. */
+  serverLabels: new ServerLabels((labels) => showLabels(modelLabels, labels)),
   inFlight: false,
   lastSentAt: 0,
   retryAt: 0,
@@ -78,12 +94,16 @@ function setStatus(el, kind, text) {
   el.textContent = text;
 }
 
-/** Classifies faces with the active mode. */
-function classify(/** @type {Uint8Array[]} */ faces) {
-  if (state.mode === "browser" && state.browserClassifier) {
-    return state.browserClassifier.classify(faces, { tta: state.tta });
-  }
-  return classifyOnServer(faces, { tta: state.tta });
+/**
+ * Classifies faces with the active mode: score rows and the labels they are in.
+ * @param {Uint8Array[]} faces
+ * @returns {Promise<{ labels: readonly string[], rows: number[][] }>}
+ */
+async function classify(faces) {
+  const local = state.mode === "browser" && state.browserClassifier;
+  if (local) return { labels: local.labels, rows: await local.classify(faces, { tta: state.tta }) };
+  const labels = await state.serverLabels.get();
+  return { labels, rows: await classifyOnServer(faces, labels, { tta: state.tta }) };
 }
 
 /**
@@ -115,10 +135,15 @@ function maybeClassify(detections, now) {
   state.inFlight = true;
   state.lastSentAt = now;
   const sentMode = state.mode;
-  classify(faces).then((scores) => {
+  classify(faces).then(({ labels, rows }) => {
     const done = performance.now();
     state.rttMs = state.rttMs ? 0.8 * state.rttMs + 0.2 * (done - now) : done - now;
-    if (sentMode === state.mode) state.smoother.update(boxes, scores, done);
+    if (sentMode === state.mode) {
+      // Other labels (another model now served): the old tracks' rows no longer line up.
+      if (labels.join(",") !== state.labels.join(",")) state.smoother = new ScoreSmoother();
+      state.labels = labels;
+      state.smoother.update(boxes, rows, done);
+    }
     if (state.classifyError) {
       state.classifyError = undefined;
       setStatus(cameraStatus, "ok", "Camera running.");
@@ -126,6 +151,8 @@ function maybeClassify(detections, now) {
   }).catch((error) => {
     state.retryAt = performance.now() + RETRY_AFTER_MS;
     const unreachable = error instanceof ClassifyError && error.status === 0;
+    // The server may now serve another model: ask for its labels again.
+    if (!unreachable) state.serverLabels.forget();
     state.classifyError = unreachable ? "unreachable" : "error";
     setStatus(
       cameraStatus,
@@ -150,11 +177,11 @@ function render(
     box: d.box,
     scores: state.smoother.lookup(d.box, now)?.scores,
   }));
-  drawFaces(ctx, labelled);
-  renderScoreBars(scoreBars, labelled[0]?.scores);
+  drawFaces(ctx, labelled, state.labels);
+  renderScoreBars(scoreBars, labelled[0]?.scores, state.labels);
   stage.dataset.faces = String(detections.length);
   const lines = labelled.map((f, i) => {
-    const { text } = faceLabel(f.scores);
+    const { text } = faceLabel(f.scores, state.labels);
     const b = f.box;
     return `Face ${i + 1}: ${f.scores ? text : "classifying"} at ${Math.round(b.x)},${
       Math.round(b.y)
@@ -244,6 +271,7 @@ async function setMode(/** @type {"server" | "browser"} */ mode) {
     modeBadge.textContent = "Loading the in-browser model…";
     try {
       state.browserClassifier = await loadBrowserClassifier();
+      showLabels(modelLabels, state.browserClassifier.labels);
     } catch (error) {
       modeBadge.textContent = `In-browser mode unavailable: ${
         /** @type {Error} */ (error).message
@@ -293,21 +321,22 @@ async function analysePhoto(/** @type {File} */ file) {
     const t0 = performance.now();
     const local = state.mode === "browser" && state.browserClassifier;
     if (local) state.photoDetector ??= await createFaceDetector("IMAGE");
+    const labels = local ? local.labels : await state.serverLabels.get();
     const faces = local
       ? await predictInBrowser(
         bitmap,
         state.photoDetector,
         (crops) => local.classify(crops, { tta: state.tta }),
+        labels,
         { align: state.align },
       )
-      : await predictOnServer(file, withTta("/api/predict", state.tta));
+      : await predictOnServer(file, labels, withTta("/api/predict", state.tta)).catch((error) => {
+        if (!(error instanceof ClassifyError && error.status === 0)) state.serverLabels.forget();
+        throw error;
+      });
     const ms = Math.round(performance.now() - t0);
-    drawPhotoFaces(photoCanvas, faces, scale);
-    photoFaces.replaceChildren(...faces.map((f, i) =>
-      Object.assign(document.createElement("li"), {
-        textContent: `Face ${i + 1}: ${displayName(f.emotion)} ${Math.round(f.confidence * 100)}%`,
-      })
-    ));
+    drawPhotoFaces(photoCanvas, faces, scale, labels);
+    listPhotoFaces(photoFaces, faces, labels);
     photoCanvas.dataset.faces = String(faces.length);
     setStatus(
       photoStatus,
@@ -364,4 +393,6 @@ const params = new URLSearchParams(location.search);
 setTta((params.get("tta") ?? localStorage.getItem("fer-edge-tta")) === "flip" ? "flip" : "none");
 const initialMode = params.get("mode") ?? localStorage.getItem("fer-edge-mode");
 setMode(initialMode === "browser" ? "browser" : "server");
+// The footer names the served model's labels; an unreachable server is reported when it is used.
+state.serverLabels.get().catch(() => {});
 if (params.has("autostart")) startLive();

@@ -9,7 +9,7 @@
  * @module
  */
 import { BrowserClassifier, calibratedRows } from "./classifiers.js";
-import { PIXEL_SCALE } from "./face_contract.js";
+import { checkLabels, PIXEL_SCALE } from "./face_contract.js";
 import { weightedMeanProbabilities } from "./scores.js";
 
 export { weightedMeanProbabilities };
@@ -65,6 +65,17 @@ export class BrowserSetClassifier {
     if (!(Number.isFinite(temperature) && temperature > 0)) {
       throw new RangeError(`set temperature must be a finite number > 0, got ${temperature}`);
     }
+    const labels = members[0].classifier.labels;
+    for (const m of members) {
+      if (m.classifier.labels.join("\n") !== labels.join("\n")) {
+        throw new RangeError(
+          `model set member "${m.path}" has labels (${m.classifier.labels.join(", ")}), ` +
+            `member "${members[0].path}" (${labels.join(", ")})`,
+        );
+      }
+    }
+    /** Class names in output order (every member's). */
+    this.labels = labels;
     this.members = members;
     this.temperature = temperature;
   }
@@ -72,7 +83,7 @@ export class BrowserSetClassifier {
   /**
    * @param {Uint8Array[]} faces 48x48 grayscale faces
    * @param {{ tta?: "none" | "flip" }} [options]
-   * @returns {Promise<number[][]>} scores per face, {@link EMOTIONS} order
+   * @returns {Promise<number[][]>} scores per face, in {@link BrowserSetClassifier.labels} order
    */
   async classify(faces, options = {}) {
     if (faces.length === 0) return [];
@@ -98,43 +109,64 @@ export async function loadClassifierFolder(tf, base, fetchFn = (url, init) => fe
     if (!response.ok) throw new Error(`model metadata missing at ${prefix} (${response.status})`);
     return await response.json();
   };
-  /** @param {string} prefix @param {any} meta */
-  const modelAt = async (prefix, meta) => {
+  /**
+   * The classifier of the model at `prefix`, with its own labels (8 for a FER+ model), checked
+   * against its outputs.
+   * @param {string} prefix @param {any} meta @param {number} temperature
+   */
+  const classifierAt = async (prefix, meta, temperature) => {
     if (meta.features?.length) {
       throw new Error(`model "${meta.name}" needs extra feature inputs; use server mode`);
     }
+    // Before the weights download: a folder without usable labels cannot be shown.
+    const labels = checkLabels(meta.labels, `${prefix}fer-model.json`);
     const model = await tf.loadLayersModel(`${prefix}model.json`, {
       fetchFunc: (/** @type {string} */ url, /** @type {RequestInit} */ init) => fetchFn(url, init),
     });
     const input = meta.input ?? { scale: PIXEL_SCALE, offset: 0 };
-    return { model, input, mirrorSymmetric: meta.mirrorSymmetric === true };
+    try {
+      const tied = meta.mirrorSymmetric === true;
+      return new BrowserClassifier(tf, model, input, tied, temperature, labels);
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
   };
   const meta = await metadataAt(base);
-  if (meta.kind !== "set") {
-    const { model, input, mirrorSymmetric } = await modelAt(base, meta);
-    return new BrowserClassifier(tf, model, input, mirrorSymmetric, meta.temperature ?? 1);
-  }
+  if (meta.kind !== "set") return await classifierAt(base, meta, meta.temperature ?? 1);
   const listed = Array.isArray(meta.members) ? meta.members : [];
   if (listed.length === 0) throw new Error(`model set "${meta.name}" lists no members`);
+  const setLabels = checkLabels(meta.labels, `${base}fer-model.json`);
+  /** @type {{ path: string, weight: number, classifier: BrowserClassifier }[]} */
   const members = [];
-  for (const { path, weight } of listed) {
-    if (typeof path !== "string" || !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(path) || path === "..") {
-      throw new Error(`model set member path ${JSON.stringify(path)} is not a subfolder name`);
+  try {
+    for (const { path, weight } of listed) {
+      if (
+        typeof path !== "string" || !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(path) || path === ".."
+      ) {
+        throw new Error(`model set member path ${JSON.stringify(path)} is not a subfolder name`);
+      }
+      if (!(typeof weight === "number" && Number.isFinite(weight) && weight > 0)) {
+        throw new Error(`model set member "${path}": weight must be a number > 0, got ${weight}`);
+      }
+      const memberMeta = await metadataAt(`${base}${path}/`);
+      if (JSON.stringify(memberMeta.labels) !== JSON.stringify(setLabels)) {
+        const theirs = Array.isArray(memberMeta.labels) ? memberMeta.labels : [];
+        throw new Error(
+          `model set member "${path}" has other labels than the set: ${theirs.length} ` +
+            `(${theirs.join(", ")}) against ${setLabels.length} (${setLabels.join(", ")})`,
+        );
+      }
+      // The member's own temperature stays unused: the set's applies to the mean.
+      members.push({
+        path,
+        weight,
+        classifier: await classifierAt(`${base}${path}/`, memberMeta, 1),
+      });
     }
-    if (!(typeof weight === "number" && Number.isFinite(weight) && weight > 0)) {
-      throw new Error(`model set member "${path}": weight must be a number > 0, got ${weight}`);
-    }
-    const memberMeta = await metadataAt(`${base}${path}/`);
-    if (JSON.stringify(memberMeta.labels) !== JSON.stringify(meta.labels)) {
-      throw new Error(`model set member "${path}" has other labels than the set`);
-    }
-    const { model, input, mirrorSymmetric } = await modelAt(`${base}${path}/`, memberMeta);
-    // The member's own temperature stays unused: the set's applies to the mean.
-    members.push({
-      path,
-      weight,
-      classifier: new BrowserClassifier(tf, model, input, mirrorSymmetric),
-    });
+    return new BrowserSetClassifier(members, meta.temperature ?? 1);
+  } catch (error) {
+    for (const m of members) m.classifier.model.dispose();
+    throw error;
   }
-  return new BrowserSetClassifier(members, meta.temperature ?? 1);
 }

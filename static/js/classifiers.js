@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { EMOTIONS } from "./labels.js";
+import { checkLabels, EMOTIONS } from "./labels.js";
 import { FER_PIXELS } from "./face_contract.js";
 import { applyTemperature } from "./scores.js";
 
@@ -46,21 +46,31 @@ export function packFaces(faces) {
 }
 
 /**
- * Reads one face's scores as an array in {@link EMOTIONS} order, from either an object keyed by class
- * name (`{ happy: 0.9, ... }`) or an array.
+ * Reads one face's scores as an array in `labels` order (the served model's labels), from either an
+ * object keyed by class name (`{ happy: 0.9, ... }`, what the API answers) or an array. An object
+ * with another set of labels is refused, not read in part: a FER+ answer read with the seven
+ * FER2013 labels would lose its contempt score.
  * @param {unknown} scores
+ * @param {readonly string[]} labels
  * @returns {number[]}
  */
-export function scoresToArray(scores) {
+export function scoresToArray(scores, labels) {
   if (Array.isArray(scores)) {
-    if (scores.length < EMOTIONS.length || !scores.every((s) => typeof s === "number")) {
-      throw new TypeError(`expected ${EMOTIONS.length} numeric scores`);
+    if (scores.length !== labels.length || !scores.every((s) => typeof s === "number")) {
+      throw new TypeError(`expected ${labels.length} numeric scores, got ${scores.length}`);
     }
-    return scores.slice(0, EMOTIONS.length);
+    return [...scores];
   }
   if (scores && typeof scores === "object") {
     const record = /** @type {Record<string, unknown>} */ (scores);
-    return EMOTIONS.map((e) => {
+    const unknown = Object.keys(record).filter((k) => !labels.includes(k));
+    if (unknown.length > 0) {
+      throw new TypeError(
+        `scores for labels the model does not list (${unknown.join(", ")}); ` +
+          `its labels are ${labels.join(", ")}`,
+      );
+    }
+    return labels.map((e) => {
       const v = record[e];
       if (typeof v !== "number") throw new TypeError(`score for "${e}" is missing`);
       return v;
@@ -71,18 +81,44 @@ export function scoresToArray(scores) {
 
 /**
  * Score rows from a `/api/classify` JSON answer: `{ faces: [{ scores }] }` (also accepted:
- * `results` for `faces`, or `scores` as a list of rows).
+ * `results` for `faces`, or `scores` as a list of rows), in `labels` order.
  * @param {unknown} json
+ * @param {readonly string[]} labels the served model's labels
  * @returns {number[][]}
  */
-export function parseClassifyResponse(json) {
+export function parseClassifyResponse(json, labels) {
   const body = /** @type {Record<string, unknown>} */ (json ?? {});
   const faces = body.faces ?? body.results;
   if (Array.isArray(faces)) {
-    return faces.map((f) => scoresToArray(/** @type {{ scores: unknown }} */ (f).scores));
+    return faces.map((f) => scoresToArray(/** @type {{ scores: unknown }} */ (f).scores, labels));
   }
-  if (Array.isArray(body.scores)) return body.scores.map(scoresToArray);
+  if (Array.isArray(body.scores)) return body.scores.map((row) => scoresToArray(row, labels));
   throw new TypeError("classify response has no faces");
+}
+
+/**
+ * The served model's labels, from `GET /api/model` (7 for `models/default`, 8 for a FER+ model).
+ * @param {{ endpoint?: string, timeoutMs?: number }} [options]
+ * @returns {Promise<string[]>}
+ * @throws {ClassifyError} when the server cannot be reached (status 0) or answers an error
+ */
+export async function fetchServerLabels({ endpoint = "/api/model", timeoutMs = 5000 } = {}) {
+  let response;
+  try {
+    response = await fetch(endpoint, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    throw new ClassifyError(`server unreachable (${/** @type {Error} */ (error).message})`, 0);
+  }
+  const json = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const detail = json && typeof json.error === "string" ? json.error : response.statusText;
+    throw new ClassifyError(`server answered ${response.status}: ${detail}`, response.status);
+  }
+  try {
+    return checkLabels(json?.labels, endpoint);
+  } catch (error) {
+    throw new ClassifyError(/** @type {Error} */ (error).message, response.status);
+  }
 }
 
 /**
@@ -99,11 +135,13 @@ export function withTta(endpoint, tta) {
 /**
  * Classifies faces on the server.
  * @param {Uint8Array[]} faces 48x48 grayscale faces
+ * @param {readonly string[]} labels the served model's labels ({@link fetchServerLabels})
  * @param {{ endpoint?: string, timeoutMs?: number, tta?: "none" | "flip" }} [options]
- * @returns {Promise<number[][]>} scores per face, {@link EMOTIONS} order
+ * @returns {Promise<number[][]>} scores per face, in `labels` order
  */
 export async function classifyOnServer(
   faces,
+  labels,
   { endpoint = "/api/classify", timeoutMs = 5000, tta = "none" } = {},
 ) {
   if (faces.length === 0) return [];
@@ -123,7 +161,12 @@ export async function classifyOnServer(
     const detail = json && typeof json.error === "string" ? json.error : response.statusText;
     throw new ClassifyError(`server answered ${response.status}: ${detail}`, response.status);
   }
-  const rows = parseClassifyResponse(json);
+  let rows;
+  try {
+    rows = parseClassifyResponse(json, labels);
+  } catch (error) {
+    throw new ClassifyError(/** @type {Error} */ (error).message, response.status);
+  }
   if (rows.length !== faces.length) {
     throw new ClassifyError(
       `sent ${faces.length} faces, got ${rows.length} results`,
@@ -134,7 +177,8 @@ export async function classifyOnServer(
 }
 
 /**
- * Rows of `count` faces from a flat matrix, temperature applied, in {@link EMOTIONS} order.
+ * Rows of `count` faces from a flat matrix, temperature applied: every class of the model (7, or 8
+ * for a FER+ model), in its label order.
  * @param {Float32Array} flat `count x classes` probabilities
  * @param {number} count
  * @param {number} temperature
@@ -147,13 +191,14 @@ export function calibratedRows(flat, count, temperature) {
   const scaled = temperature === 1 ? flat : applyTemperature(flat, classes, temperature);
   return Array.from(
     { length: count },
-    (_, i) => Array.from(scaled.slice(i * classes, i * classes + EMOTIONS.length)),
+    (_, i) => Array.from(scaled.slice(i * classes, (i + 1) * classes)),
   );
 }
 
 /**
  * The classifier running in this browser: tfjs with the wasm backend and the server's own quantized
- * model files (served at `/classifier/`), with the pixel scaling read from its `fer-model.json`.
+ * model files (served at `/classifier/`), with the pixel scaling and labels read from its
+ * `fer-model.json`.
  * `browser_model.js` loads it (or a model set of them).
  */
 export class BrowserClassifier {
@@ -163,11 +208,21 @@ export class BrowserClassifier {
    * @param {{ scale: number, offset: number }} input pixel scaling
    * @param {boolean} [mirrorSymmetric] the model is mirror-tied: a mirror view would score the same
    * @param {number} [temperature] fer-model.json's calibration temperature (1 = none)
+   * @param {readonly string[]} [labels] fer-model.json's labels, one per model output (default
+   *   the seven FER2013 classes; a FER+ model passes its eight)
    */
-  constructor(tf, model, input, mirrorSymmetric = false, temperature = 1) {
+  constructor(tf, model, input, mirrorSymmetric = false, temperature = 1, labels = EMOTIONS) {
     if (!(Number.isFinite(temperature) && temperature > 0)) {
       throw new RangeError(`model temperature must be a finite number > 0, got ${temperature}`);
     }
+    checkLabels(labels, "the model's fer-model.json");
+    // As the server's FerClassifier: a folder whose labels and outputs disagree fails at load.
+    const outputs = model?.outputs?.[0]?.shape?.at(-1);
+    if (outputs !== undefined && outputs !== labels.length) {
+      throw new RangeError(`the model has ${outputs} outputs but ${labels.length} labels`);
+    }
+    /** Class names in output order: the columns of every row {@link classify} returns. */
+    this.labels = labels;
     this.tf = tf;
     this.model = model;
     this.input = input;
@@ -206,7 +261,7 @@ export class BrowserClassifier {
    * @param {Uint8Array[]} faces 48x48 grayscale faces
    * @param {{ tta?: "none" | "flip" }} [options] `flip`: average each face with its mirror image,
    *   as the server's `?tta=flip` does
-   * @returns {Promise<number[][]>} scores per face, {@link EMOTIONS} order
+   * @returns {Promise<number[][]>} scores per face, in {@link BrowserClassifier.labels} order
    */
   async classify(faces, options = {}) {
     if (faces.length === 0) return [];

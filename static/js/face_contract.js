@@ -2,7 +2,8 @@
 /**
  * The face contract's values, one copy for the server, the camera page and training: the 48×48
  * model input, how its 0..255 gray pixels are scaled, how a detector box is framed for the crop,
- * and the seven FER2013 classes in model output order. The page imports this file directly (it is
+ * the seven FER2013 classes in model output order (and FER+'s eight), and what makes a list of
+ * class names usable. The page imports this file directly (it is
  * plain ES modules, served as files); the TypeScript side imports it through `src/face.ts`, which
  * adds the contract's types.
  *
@@ -36,6 +37,57 @@ export const FER_FRAMING = Object.freeze({ scale: 1.15, shiftY: -0.02 });
 export const FER_EMOTIONS = Object.freeze(
   /** @type {const} */ (["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]),
 );
+
+/**
+ * The eight FER+ classes in the order fer-edge stores them: FER2013's seven, then contempt. A FER+
+ * model (`training.labelSet: "ferplus"`) lists these as its `labels`.
+ */
+export const FERPLUS_EMOTIONS = Object.freeze(
+  /** @type {const} */ ([...FER_EMOTIONS, "contempt"]),
+);
+
+/**
+ * Which known label set `labels` is: `fer2013` (the seven classes, in order), `ferplus` (the
+ * eight), or `custom` for any other list.
+ * @param {readonly string[]} labels
+ * @returns {"fer2013" | "ferplus" | "custom"}
+ */
+export function labelSetOf(labels) {
+  const same = (/** @type {readonly string[]} */ known) =>
+    labels.length === known.length && known.every((label, i) => labels[i] === label);
+  if (same(FER_EMOTIONS)) return "fer2013";
+  if (same(FERPLUS_EMOTIONS)) return "ferplus";
+  return "custom";
+}
+
+/**
+ * Checks that `labels` (a model's `fer-model.json` `labels`, or `/api/model`'s) is a non-empty
+ * list of distinct, non-empty class names, and returns it. Scores are keyed by label, so two equal
+ * names would silently lose one class's score.
+ *
+ * @example
+ * ```js
+ * checkLabels(["happy", "sad"], "fer-model.json"); // ["happy", "sad"]
+ * ```
+ * @param {unknown} labels
+ * @param {string} where what the list came from, for the message
+ * @returns {string[]}
+ * @throws {TypeError} naming `where` and what is wrong
+ */
+export function checkLabels(labels, where) {
+  if (!Array.isArray(labels) || labels.length === 0) {
+    throw new TypeError(`${where} needs labels: a non-empty list of class names`);
+  }
+  const bad = labels.findIndex((label) => typeof label !== "string" || label === "");
+  if (bad >= 0) {
+    throw new TypeError(
+      `${where} labels[${bad}] must be a non-empty string, got ${JSON.stringify(labels[bad])}`,
+    );
+  }
+  const twice = labels.find((label, i) => labels.indexOf(label) !== i);
+  if (twice !== undefined) throw new TypeError(`${where} lists label "${twice}" twice`);
+  return labels;
+}
 
 /**
  * Capitalised display name of a class, e.g. `"happy"` -> `"Happy"`.

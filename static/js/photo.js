@@ -2,7 +2,8 @@
 /// <reference lib="dom" />
 /**
  * Photo mode: send a chosen or dropped photo to `POST /api/predict` (or, in in-browser mode, detect
- * and classify it in this page) and draw the faces (box, emotion, confidence) onto the photo.
+ * and classify it in this page), draw the faces (box, emotion, confidence) onto the photo and list
+ * each face with a score bar per label of the served model (8 for a FER+ model).
  *
  * @module
  */
@@ -10,8 +11,8 @@ import { ClassifyError, scoresToArray } from "./classifiers.js";
 import { detectPhotoFaces } from "./detector.js";
 import { cropAlignedFacesFromContext } from "./face_align.js";
 import { cropFacesFromContext } from "./face_crop.js";
-import { EMOTIONS } from "./labels.js";
-import { drawFaces } from "./overlay.js";
+import { displayName } from "./labels.js";
+import { drawFaces, renderScoreBars } from "./overlay.js";
 import { argmax } from "./smoothing.js";
 
 /** Longest side the result canvas is drawn at; larger photos are scaled down for display. */
@@ -20,17 +21,18 @@ const MAX_CANVAS_SIDE = 1280;
 /**
  * @typedef {object} PhotoFace
  * @property {import("./face_crop.js").Box} box in photo pixels
- * @property {number[]} scores EMOTIONS order
+ * @property {number[]} scores in the served model's label order
  * @property {string} emotion
  * @property {number} confidence
  */
 
 /**
- * Faces from a `/api/predict` answer.
+ * Faces from a `/api/predict` answer, scores in `labels` order.
  * @param {unknown} json
+ * @param {readonly string[]} labels the served model's labels
  * @returns {PhotoFace[]}
  */
-export function parsePredictResponse(json) {
+export function parsePredictResponse(json, labels) {
   const body = /** @type {{ faces?: unknown }} */ (json ?? {});
   if (!Array.isArray(body.faces)) throw new TypeError("predict response has no faces list");
   return body.faces.map((/** @type {any} */ f) => {
@@ -40,7 +42,7 @@ export function parsePredictResponse(json) {
     }
     return {
       box: { x: b.x, y: b.y, width: b.width, height: b.height },
-      scores: scoresToArray(f.scores),
+      scores: scoresToArray(f.scores, labels),
       emotion: String(f.emotion),
       confidence: Number(f.confidence),
     };
@@ -50,10 +52,11 @@ export function parsePredictResponse(json) {
 /**
  * Sends `file` to the server.
  * @param {Blob} file
+ * @param {readonly string[]} labels the served model's labels
  * @param {string} [endpoint]
  * @returns {Promise<PhotoFace[]>}
  */
-export async function predictOnServer(file, endpoint = "/api/predict") {
+export async function predictOnServer(file, labels, endpoint = "/api/predict") {
   let response;
   try {
     response = await fetch(endpoint, {
@@ -70,7 +73,11 @@ export async function predictOnServer(file, endpoint = "/api/predict") {
     const detail = json && typeof json.error === "string" ? json.error : response.statusText;
     throw new ClassifyError(`server answered ${response.status}: ${detail}`, response.status);
   }
-  return parsePredictResponse(json);
+  try {
+    return parsePredictResponse(json, labels);
+  } catch (error) {
+    throw new ClassifyError(/** @type {Error} */ (error).message, response.status);
+  }
 }
 
 /**
@@ -100,10 +107,11 @@ export async function drawPhoto(file, canvas) {
  * @param {ImageBitmap} bitmap the decoded photo
  * @param {{ detect(image: any): any }} detector a tasks-vision FaceDetector in IMAGE mode
  * @param {(faces: Uint8Array[]) => Promise<number[][]>} classify
+ * @param {readonly string[]} labels the classifier's labels, in score order
  * @param {{ align?: boolean }} [options] `align: false` crops upright (the server's `align` off)
  * @returns {Promise<PhotoFace[]>}
  */
-export async function predictInBrowser(bitmap, detector, classify, { align = true } = {}) {
+export async function predictInBrowser(bitmap, detector, classify, labels, { align = true } = {}) {
   const { width, height } = bitmap;
   const detections = detectPhotoFaces(detector, bitmap);
   const canvas = new OffscreenCanvas(width, height);
@@ -118,7 +126,7 @@ export async function predictInBrowser(bitmap, detector, classify, { align = tru
   const scores = await classify(crops);
   return boxes.map((box, i) => {
     const { index, value } = argmax(scores[i]);
-    return { box, scores: scores[i], emotion: EMOTIONS[index], confidence: value };
+    return { box, scores: scores[i], emotion: labels[index], confidence: value };
   });
 }
 
@@ -127,8 +135,9 @@ export async function predictInBrowser(bitmap, detector, classify, { align = tru
  * @param {HTMLCanvasElement} canvas
  * @param {PhotoFace[]} faces
  * @param {number} scale
+ * @param {readonly string[]} labels the served model's labels, in score order
  */
-export function drawPhotoFaces(canvas, faces, scale) {
+export function drawPhotoFaces(canvas, faces, scale, labels) {
   const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
   drawFaces(
     ctx,
@@ -141,5 +150,27 @@ export function drawPhotoFaces(canvas, faces, scale) {
       },
       scores: f.scores,
     })),
+    labels,
   );
+}
+
+/**
+ * Lists `faces` in `list` (an `<ol>`): per face a title (`Face 1: Happy 87%`, in `.face-title`) and
+ * its score bars, one per label of the model.
+ * @param {HTMLElement} list
+ * @param {PhotoFace[]} faces
+ * @param {readonly string[]} labels the served model's labels, in score order
+ */
+export function listPhotoFaces(list, faces, labels) {
+  list.replaceChildren(...faces.map((f, i) => {
+    const item = document.createElement("li");
+    const title = Object.assign(document.createElement("p"), {
+      className: "face-title",
+      textContent: `Face ${i + 1}: ${displayName(f.emotion)} ${Math.round(f.confidence * 100)}%`,
+    });
+    const bars = Object.assign(document.createElement("ul"), { className: "bars" });
+    renderScoreBars(bars, f.scores, labels);
+    item.append(title, bars);
+    return item;
+  }));
 }

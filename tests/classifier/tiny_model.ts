@@ -10,8 +10,11 @@ import { saveModelDir } from "../../src/model/io.ts";
 import { FER_INPUT, type FerModelMetadata } from "../../src/model/metadata.ts";
 import { FER_EMOTIONS } from "../../src/face.ts";
 
-/** A [N,48,48,1] -> softmax(7) model with seeded weights: conv 4x4/4, then dense. */
-export function tinyFerModel(): tf.LayersModel {
+/**
+ * A [N,48,48,1] -> softmax(`classes`) model with seeded weights: conv 4x4/4, then dense. Seven
+ * classes (FER2013's) by default; `tiny_ferplus.ts` builds the eight-class FER+ one.
+ */
+export function tinyFerModel(classes: number = FER_EMOTIONS.length): tf.LayersModel {
   // Fixed names: auto-generated ones count up per process and would change model.json.
   const input = tf.input({ shape: [48, 48, 1], name: "face" });
   const conv = tf.layers.conv2d({
@@ -26,7 +29,7 @@ export function tinyFerModel(): tf.LayersModel {
   const flat = tf.layers.flatten({ name: "flatten" }).apply(conv);
   const out = tf.layers.dense({
     name: "scores",
-    units: FER_EMOTIONS.length,
+    units: classes,
     activation: "softmax",
     kernelInitializer: tf.initializers.glorotUniform({ seed: 12 }),
   }).apply(flat) as tf.SymbolicTensor;

@@ -1,5 +1,5 @@
 /** `deno task predict` as a user runs it: a subprocess on the tiny model, text and JSON output. */
-import { assertEquals, assertOk } from "../assert.ts";
+import { assertAlmostEquals, assertEquals, assertOk } from "../assert.ts";
 import { writeTinyModelDir } from "../classifier/tiny_model.ts";
 import { useWasmBackend } from "../../src/backend.ts";
 import { whitePng } from "../image/bad_images.ts";
@@ -7,6 +7,11 @@ import { loadClassifier } from "../../src/classifier/load.ts";
 import { predictImage } from "../../src/server/predict_image.ts";
 import { writeTinySet } from "../classifier/tiny_set.ts";
 import { withTempDir } from "../temp_dir.ts";
+import {
+  FERPLUS_LABELS,
+  writeMixedLabelSet,
+  writeTinyFerPlusDir,
+} from "../classifier/tiny_ferplus.ts";
 
 // The tiny model is written on wasm too (the cpu backend would print its tfjs-node banner).
 await useWasmBackend();
@@ -96,6 +101,32 @@ Deno.test("predict --model SET answers what the set gives in-process", async () 
     } finally {
       set.dispose();
     }
+  });
+});
+
+Deno.test("predict with a FER+ model prints its eight labels, contempt's score too", async () => {
+  await withTempDir("fer-predict-ferplus-", async (dir) => {
+    const model = await writeTinyFerPlusDir(`${dir}/ferplus`);
+    const text = await predict("--image", FACE, "--no-detect", "--model", model);
+    assertEquals(text.code, 0, text.stderr);
+    assertOk(text.stderr.includes(`; 8 labels: ${FERPLUS_LABELS.join(", ")}`), text.stderr);
+    const lines = text.stdout.trim().split("\n");
+    assertOk(/^ {2}face 1 at 0,0 640x480: Contempt \d+\.\d% /.test(lines[1]), lines[1]);
+    // One line of every label's score, in the model's order.
+    const scores = lines[2].trim().split(" · ").map((part) => part.split(" "));
+    assertEquals(scores.map(([label]) => label), FERPLUS_LABELS);
+    const percents = scores.map(([, p]) => Number(p.replace("%", "")));
+    assertOk(Math.abs(percents.reduce((a, b) => a + b, 0) - 100) <= 0.4, lines[2]);
+    const json = await predict("--image", FACE, "--no-detect", "--json", "--model", model);
+    assertEquals(json.code, 0, json.stderr);
+    const [face] = JSON.parse(json.stdout).faces;
+    assertEquals([Object.keys(face.scores), face.emotion], [FERPLUS_LABELS, "contempt"]);
+    // The text's percentages (1 decimal) are the JSON's scores (4 decimals).
+    FERPLUS_LABELS.forEach((l, k) => assertAlmostEquals(percents[k], face.scores[l] * 100, 0.051));
+    // A set mixing a 7-label and an 8-label member is refused with the reason.
+    const mixed = await predict("--image", FACE, "--model", await writeMixedLabelSet(dir));
+    assertEquals(mixed.code, 1);
+    assertOk(mixed.stderr.includes("(7 classes against the set's 8)"), mixed.stderr);
   });
 });
 

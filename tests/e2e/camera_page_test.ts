@@ -260,10 +260,16 @@ Deno.test({
         })).json();
         await dropPhoto(page, bytes, "group.jpg");
         await page.waitForSelector('#photo-status[data-kind="ok"]', { timeout: 20_000 });
+        // Each face's title; its score bars (one per label of the model) follow it in the item.
         const items = await page.$$eval(
-          "#photo-faces li",
+          "#photo-faces > li .face-title",
           (li) => li.map((e) => e.textContent ?? ""),
         );
+        const barCounts = await page.$$eval(
+          "#photo-faces > li",
+          (li) => li.map((e) => e.querySelectorAll(".bars > li").length),
+        );
+        assertEquals(barCounts, items.map(() => 7), "seven score bars per face (default model)");
         assertEquals(
           items.length,
           expected.faces.length,

@@ -222,8 +222,8 @@ Deno.test("mirror views add ?tta=flip to the server's URLs, and only then", asyn
   };
   try {
     const face = new Uint8Array(2304);
-    assertEquals((await classifyOnServer([face], { tta: "flip" }))[0][3], 0.7);
-    await classifyOnServer([face]);
+    assertEquals((await classifyOnServer([face], EMOTIONS, { tta: "flip" }))[0][3], 0.7);
+    await classifyOnServer([face], EMOTIONS);
   } finally {
     globalThis.fetch = realFetch;
   }
@@ -232,11 +232,13 @@ Deno.test("mirror views add ?tta=flip to the server's URLs, and only then", asyn
 
 Deno.test("classify and predict answers are read in label order, bad ones rejected", async () => {
   const scores = { angry: 0.1, disgust: 0, fear: 0, happy: 0.7, sad: 0, surprise: 0, neutral: 0.2 };
-  assertEquals(scoresToArray(scores), [0.1, 0, 0, 0.7, 0, 0, 0.2]);
-  assertEquals(parseClassifyResponse({ faces: [{ scores }] }), [[0.1, 0, 0, 0.7, 0, 0, 0.2]]);
-  assertEquals(parseClassifyResponse({ scores: [[1, 2, 3, 4, 5, 6, 7]] }), [[1, 2, 3, 4, 5, 6, 7]]);
-  await assertThrows(() => parseClassifyResponse({ error: "x" }), "no faces");
-  await assertThrows(() => scoresToArray({ happy: 1 }), `"angry" is missing`);
+  assertEquals(scoresToArray(scores, EMOTIONS), [0.1, 0, 0, 0.7, 0, 0, 0.2]);
+  const row = [0.1, 0, 0, 0.7, 0, 0, 0.2];
+  assertEquals(parseClassifyResponse({ faces: [{ scores }] }, EMOTIONS), [row]);
+  const plain = [1, 2, 3, 4, 5, 6, 7];
+  assertEquals(parseClassifyResponse({ scores: [plain] }, EMOTIONS), [plain]);
+  await assertThrows(() => parseClassifyResponse({ error: "x" }, EMOTIONS), "no faces");
+  await assertThrows(() => scoresToArray({ happy: 1 }, EMOTIONS), `"angry" is missing`);
   const faces = parsePredictResponse({
     faces: [{
       box: { x: 1, y: 2, width: 3, height: 4 },
@@ -244,11 +246,11 @@ Deno.test("classify and predict answers are read in label order, bad ones reject
       confidence: 0.7,
       scores,
     }],
-  });
+  }, EMOTIONS);
   assertEquals(faces[0].box, { x: 1, y: 2, width: 3, height: 4 });
   assertEquals(faces[0].emotion, "happy");
   await assertThrows(
-    () => parsePredictResponse({ faces: [{ emotion: "happy", scores }] }),
+    () => parsePredictResponse({ faces: [{ emotion: "happy", scores }] }, EMOTIONS),
     "no box",
   );
 });

@@ -49,7 +49,7 @@ Deno.test("GET /healthz reports ok, the model and the backend", async () => {
 
 Deno.test("GET /api/model describes labels, version, size, metrics and limits", async () => {
   const body = await (await t.app.request("/api/model")).json();
-  assertEquals(body.labels, LABELS);
+  assertEquals([body.labels, body.labelSet], [LABELS, "fer2013"]);
   assertEquals([body.name, body.version, body.quantization], ["tiny-test", "test", "none"]);
   assertOk(body.sizeBytes > 8000, `sizeBytes ${body.sizeBytes}`);
   assertEquals(body.input.width, 48);

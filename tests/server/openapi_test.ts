@@ -122,6 +122,19 @@ Deno.test("every error code is described, under the status it is answered with",
   }
 });
 
+Deno.test("scores are a record of the served model's labels, not seven fixed keys", () => {
+  // A FER+ model answers eight (contempt too): the schema must not pin FER2013's seven.
+  const scores = resolve(DOCUMENT.components.schemas.FaceScores)?.properties?.scores as
+    & JsonSchema
+    & { type?: string; additionalProperties?: { type?: string }; description?: string };
+  assertEquals([scores.type, scores.additionalProperties?.type], ["object", "number"]);
+  assertEquals(scores.properties, undefined, "no fixed label keys");
+  assertOk(scores.description?.includes("GET /api/model"), scores.description);
+  const model = resolve(DOCUMENT.components.schemas.ModelAnswer)?.properties;
+  assertEquals(model?.labelSet?.enum, ["fer2013", "ferplus", "custom"]);
+  assertOk(JSON.stringify(model?.labels).includes("8 (contempt last)"), "labels say 7 or 8");
+});
+
 Deno.test("the query parameters and bodies are described", () => {
   const predict = DOCUMENT.paths["/api/predict"].post;
   assertEquals(predict.parameters?.map((p) => `${p.in}:${p.name}`).sort(), [
