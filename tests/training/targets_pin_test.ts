@@ -4,7 +4,9 @@
  * teacher, the online teacher): a tiny synthetic prepared folder and FER+ votes file go through
  * the same path as the command (`readRunData`, the sources, `runTraining`), every training step's
  * target and input tensors are recorded from `trainOnBatch`, and their digest, with the epochs'
- * validation figures, must match the one recorded before the target sources were refactored.
+ * losses and validation figures, must match the one recorded before the target sources were
+ * refactored. The mirror-tied case pins the after-step projection the same way (its weights, hence
+ * its losses, differ from the untied run's while its targets do not).
  *
  * @module
  */
@@ -152,6 +154,11 @@ const PINNED: Record<string, { tensors: number; hex: string; val: string }> = {
     hex: "d79941808454ee9f",
     val: "2.310161/4.019819/0.142857 1.856369/5.343487/0.285714",
   },
+  "FER+ soft targets, mirror-tied": {
+    tensors: 16,
+    hex: "bb0697783a155a9d",
+    val: "2.394374/2.083302/0.000000 2.173828/2.083409/0.000000",
+  },
   "online teacher": {
     tensors: 20,
     hex: "e4d0062594582fcb",
@@ -176,6 +183,12 @@ const CASES: Record<string, (ferplus: string, teacher: string) => Partial<TrainC
     teacherViews: 2,
     ferplus,
     ferplusWeight: 0.25,
+  }),
+  // The live kind of run: FER+ targets on a mirror-tied model (the after-step projection).
+  "FER+ soft targets, mirror-tied": (ferplus) => ({
+    labels: "ferplus",
+    ferplus,
+    mirrorSymmetric: true,
   }),
   "online teacher": (_, teacher) => ({
     teacher,
