@@ -4,7 +4,7 @@ import { assertEquals, assertOk, assertThrows } from "../assert.ts";
 import { withTempDir } from "../temp_dir.ts";
 import { MirrorSymmetry } from "../../training/models/mirror_symmetry.ts";
 import { buildModel } from "../../training/models/mod.ts";
-import { runTraining } from "../../training/run.ts";
+import { runTraining } from "../../training/loop/loop.ts";
 import { averageRun } from "../../training/average_run.ts";
 import { loadLayersModelDir, readModelMetadata } from "../../src/model/io.ts";
 import { exportModel } from "../../training/export.ts";

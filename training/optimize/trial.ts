@@ -13,7 +13,7 @@ import { readManifest } from "../data/cache.ts";
 import { setupTrainingBackend } from "../backend.ts";
 import { type TrainConfig, validateConfig } from "../config.ts";
 import { limitSplit } from "../dataset.ts";
-import { runTraining } from "../run.ts";
+import { runTraining } from "../loop/loop.ts";
 import { readRunData } from "../train_data.ts";
 import type { TrialOutcome } from "./search.ts";
 
