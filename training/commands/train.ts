@@ -1,6 +1,8 @@
 /**
  * `deno task train`: trains a model on prepared FER2013 data (Training minus the held-out Selection
- * split), selects the best epoch on Selection, reports PublicTest once and exports it quantized (see README "deno task train" for every flag).
+ * split), selects the best epoch on Selection, reports PublicTest once and exports it quantized.
+ * The flags are `cli_config.ts`'s (docs/training.md lists them), the targets `targets/run_targets.ts`'s
+ * and the loop `loop/loop.ts`.
  *
  * @module
  */
@@ -11,14 +13,12 @@ import { setupTrainingBackend } from "../backend.ts";
 import { toTrainData } from "../dataset.ts";
 import { runTraining } from "../loop/loop.ts";
 import { exportModel } from "../export.ts";
-import { teacherScores } from "../targets/distill.ts";
-import { firstVotes, mixFerPlusVotes } from "../targets/ferplus_mix.ts";
-import { augmentedViews } from "../targets/teacher_views.ts";
-import { OnlineTeacher, type OnlineTta } from "../targets/online_teacher.ts";
+import { runTargets } from "../targets/run_targets.ts";
 import { checkInitFrom } from "../loop/init_weights.ts";
 import { readRunData } from "../train_data.ts";
 import { recordSelection, resumeSelection } from "../selection_run.ts";
 import { runMain } from "../../term/run_main.ts";
+import { stopOnSignals } from "../../term/stop_signals.ts";
 
 async function main(args: string[]): Promise<number> {
   const parsed = await parseTrainArgs(args);
@@ -61,68 +61,23 @@ async function main(args: string[]): Promise<number> {
     await recordSelection(runDir, selection);
   }
   if (config.initFrom) await checkInitFrom(config.initFrom);
-  const views = config.teacherViews
-    ? augmentedViews(train.split, config.teacherViews, config.augment, config.seed)
-    : undefined;
-  const teacherDirs = config.teacher?.split(",");
-  const onlineTeacher = teacherDirs && config.teacherOnline
-    ? await OnlineTeacher.load(teacherDirs, {
-      labels,
-      features: config.features,
-      tta: config.teacherTta as OnlineTta,
-    })
-    : undefined;
-  let teacher = teacherDirs && !onlineTeacher
-    ? await teacherScores(teacherDirs, views?.split ?? train.split, {
-      labels,
-      features: config.features,
-      tta: config.teacherTta,
-      runDir,
-      views: views?.identity,
-    })
-    : undefined;
-  if (teacher && config.ferplusWeight > 0) {
-    const votes = firstVotes(data.trainVotes!, train.split.count);
-    const mixed = mixFerPlusVotes(teacher, votes, config.ferplusWeight);
-    console.error(
-      `FER+ votes: ${(config.ferplusWeight * 100).toFixed(0)}% of the teacher's scores on ` +
-        `${mixed.mixed} of ${train.split.count} Training images`,
-    );
-    teacher = mixed.scores;
-  }
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onInterrupt = () => {
-    console.error("\nstopping after this batch (Ctrl-C again to abort without saving)...");
-    if (++interrupts > 1) Deno.exit(130);
-    controller.abort();
-  };
-  // SIGTERM (a session ending, `experiments --full` passing a stop on) always stops cleanly,
-  // also after a Ctrl-C: only a second Ctrl-C gives up the checkpoint.
-  const onTerminate = () => {
-    console.error("\nSIGTERM: stopping after this batch...");
-    controller.abort();
-  };
-  Deno.addSignalListener("SIGINT", onInterrupt);
-  Deno.addSignalListener("SIGTERM", onTerminate);
+  const sources = await runTargets(config, data, { runDir });
+  for (const note of sources.notes) console.error(note);
+  const stop = stopOnSignals("this batch");
   const result = await runTraining(config, {
-    train: views?.split ?? train.split,
-    viewsPerImage: views?.views,
+    train: train.split,
     val: val.split,
     valName: val.name,
     labels,
     runDir,
-    softTargets: train.softTargets && { train: train.softTargets, val: val.softTargets! },
-    teacherScores: teacher,
-    onlineTeacher,
+    targets: sources.targets,
     resume: flags.resume,
-    signal: controller.signal,
+    signal: stop.signal,
     workers: flags.workers,
     keepEpochs: flags.keepEpochs,
   });
-  Deno.removeSignalListener("SIGINT", onInterrupt);
-  Deno.removeSignalListener("SIGTERM", onTerminate);
-  onlineTeacher?.dispose();
+  stop.release();
+  sources.dispose();
   if (result.interrupted) return 130;
   console.error(
     `best ${val.name} accuracy ${(result.best.valAccuracy * 100).toFixed(2)}% ` +

@@ -18,24 +18,18 @@ import { Rng } from "../rng.ts";
 import { type FeatureStats, makeBatch, toTrainData, type TrainData } from "../dataset.ts";
 import { hasCheckpoint, loadCheckpoint, type LoopState, saveCheckpoint } from "./checkpoint.ts";
 import type { EpochRecord } from "./history.ts";
-import { buildModel } from "../models/mod.ts";
+import { buildModel, modelAfterStep } from "../models/mod.ts";
 import { curvesSvg } from "../charts.ts";
 import { evaluateModel } from "../predict_batches.ts";
 import { DataParallelTrainer } from "../engine/data_parallel.ts";
-import { MirrorSymmetry } from "../models/mirror_symmetry.ts";
 import { initWeightsFrom } from "./init_weights.ts";
-import { flipOnly, viewIndices } from "../targets/teacher_views.ts";
-import type { OnlineTeacher } from "../targets/online_teacher.ts";
+import { TargetList } from "./targets.ts";
+import type { AfterStepFactory } from "./after_step.ts";
 
 /** Inputs of {@link runTraining}. */
 export interface RunOptions {
-  /** Training split. */
+  /** Training split (a target source with views trains on copies of it instead). */
   train: PreparedSplit;
-  /**
-   * K when `train` holds K transformed copies of each image, view-major (`teacher_views.ts`): an
-   * epoch then visits every image once, through one of its copies, with only flip augmentation.
-   */
-  viewsPerImage?: number;
   /** Validation split: Selection, or PublicTest for runs without one. */
   val: PreparedSplit;
   /** Its name in logs and charts (default `val.split`; `Selection` for the held-out images). */
@@ -46,18 +40,17 @@ export interface RunOptions {
   runDir?: string;
   /** Continue from `runDir/checkpoint` if it exists. */
   resume?: boolean;
-  /** FER+ soft targets for the training and validation splits. */
-  softTargets?: { train: Float32Array; val: Float32Array };
   /**
-   * A teacher model's scores on the training split (`distill.ts`), mixed into the targets with
-   * share `config.teacherWeight`.
+   * Where the targets come from besides the labels (`targets.ts`: FER+ votes, teacher scores,
+   * teacher views, the online teacher); none = the labels, one-hot with label smoothing. Their
+   * resources (an online teacher's weights) are the caller's to free.
    */
-  teacherScores?: Float32Array;
+  targets?: TargetList;
   /**
-   * Teachers that score every augmented batch (`--teacher-online`); their scores make up share
-   * `config.teacherWeight` of each target. Not disposed here.
+   * After-step work besides the model's own (the mirror tie registers itself, `models/mod.ts`),
+   * each made once the model is built.
    */
-  onlineTeacher?: OnlineTeacher;
+  afterStep?: readonly AfterStepFactory[];
   /** Stop cleanly when this signal aborts (Ctrl-C). */
   signal?: AbortSignal;
   /** Show progress bars (default true). */
@@ -119,22 +112,14 @@ async function readHistory(runDir: string): Promise<EpochRecord[]> {
 export async function runTraining(config: TrainConfig, options: RunOptions): Promise<TrainResult> {
   const classes = options.labels.length;
   const valName = options.valName ?? options.val.split;
-  if (options.teacherScores && options.onlineTeacher) {
-    throw new Error("a run takes cached teacher scores or an online teacher, not both");
-  }
+  const targets = options.targets ?? new TargetList();
+  const views = targets.views;
   const common = { classes, features: config.features, labelSmoothing: config.labelSmoothing };
-  const { data: train, stats } = toTrainData(options.train, {
-    ...common,
-    softTargets: options.softTargets?.train,
-    teacher: options.teacherScores &&
-      { scores: options.teacherScores, weight: config.teacherWeight },
-  });
-  const { data: val } = toTrainData(options.val, {
-    ...common,
-    labelSmoothing: 0,
-    softTargets: options.softTargets?.val,
-    stats,
-  });
+  const { data: train, stats } = toTrainData(views?.split ?? options.train, common);
+  const { data: val } = toTrainData(options.val, { ...common, labelSmoothing: 0, stats });
+  for (const [data, part] of [[train, "train"], [val, "val"]] as const) {
+    ({ targets: data.targets, labels: data.labels } = targets.imageTargets(data, part));
+  }
   const model = buildModel(config.model, {
     classes,
     featureLength: train.featureLength,
@@ -165,21 +150,24 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
     await initWeightsFrom(model, config.initFrom);
     console.error(`initial weights from ${config.initFrom}`);
   }
-  // Tied from the first step on (a fresh or --init-from start is projected; a resumed one already is).
-  const mirror = config.mirrorSymmetric ? MirrorSymmetry.of(model) : undefined;
-  mirror?.project();
+  // The model's own after-step work (the mirror tie) and the caller's, each run once now: a fresh
+  // or --init-from start is projected from the first step on (a resumed one already is).
+  const afterStep = [
+    ...modelAfterStep(model, config),
+    ...(options.afterStep ?? []).map((make) => make(model)),
+  ];
+  for (const hook of afterStep) hook.run();
   const bestWeights = { weights: undefined as tf.Tensor[] | undefined };
   const trainer = options.workers === 2
     ? await DataParallelTrainer.create(model, optimizer)
     : undefined;
   const step = (inputs: tf.Tensor[], targets: tf.Tensor) =>
     trainer ? trainer.trainOnBatch(inputs, targets) : model.trainOnBatch(inputs, targets);
-  const views = options.viewsPerImage ?? 1;
-  const imagesPerEpoch = train.count / views;
+  const imagesPerEpoch = train.count / (views?.perImage ?? 1);
   if (!Number.isInteger(imagesPerEpoch)) {
-    throw new Error(`${train.count} training images cannot be ${views} copies of each image`);
+    throw new Error(`${train.count} training images cannot be ${views?.perImage} copies of each`);
   }
-  const augment = views > 1 ? flipOnly(config.augment) : config.augment;
+  const augment = views ? views.augment(config.augment) : config.augment;
   const batchesPerEpoch = Math.ceil(imagesPerEpoch / config.batchSize);
   /** Images of an epoch covered by its first `batches` batches (the last batch may be short). */
   const imagesIn = (batches: number) => Math.min(imagesPerEpoch, batches * config.batchSize);
@@ -188,9 +176,7 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
   while (state.epoch < config.epochs && !interrupted) {
     const epoch = state.epoch;
     const images = new Rng(config.seed * 1000003 + epoch).permutation(imagesPerEpoch);
-    const order = views > 1
-      ? viewIndices(images, imagesPerEpoch, views, config.seed, epoch)
-      : images;
+    const order = views ? views.order(images, epoch) : images;
     const bar = options.progress === false ? undefined : new ProgressBar({
       total: imagesPerEpoch,
       label: `epoch ${epoch + 1}/${config.epochs}`,
@@ -218,12 +204,10 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
       const indices = order.subarray(b * config.batchSize, (b + 1) * config.batchSize);
       const rng = new Rng(config.seed * 7919 + state.step);
       const batch = makeBatch(train, indices, PIXEL_SCALE, { config: augment, rng });
-      const targets = options.onlineTeacher
-        ? options.onlineTeacher.mixInto(batch.targets, batch.inputs, config.teacherWeight)
-        : batch.targets;
-      const [loss, acc] = await step(batch.inputs, targets) as number[];
-      mirror?.project();
-      tf.dispose([...batch.inputs, batch.targets, targets]);
+      const batchTargets = targets.batchTargets(batch.targets, batch.inputs);
+      const [loss, acc] = await step(batch.inputs, batchTargets) as number[];
+      for (const hook of afterStep) hook.run();
+      tf.dispose([...batch.inputs, batch.targets, batchTargets]);
       lossSum += loss * indices.length;
       accSum += acc * indices.length;
       seen += indices.length;

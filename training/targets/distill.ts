@@ -15,6 +15,50 @@ import type { FerModelMetadata } from "../../src/model/metadata.ts";
 import { toTrainData } from "../dataset.ts";
 import { predictScores, type Tta } from "../predict_batches.ts";
 import { PIXEL_SCALE } from "../../src/face.ts";
+import type { TargetSource, TrainingViews } from "../loop/targets.ts";
+
+/** `(1 - weight) * targets + weight * teacher`, element-wise, as a new array. */
+export function mixTargets(
+  targets: Float32Array,
+  teacher: Float32Array,
+  weight: number,
+): Float32Array {
+  if (teacher.length !== targets.length) {
+    throw new Error(`teacher scores have ${teacher.length} values, targets ${targets.length}`);
+  }
+  const mixed = new Float32Array(targets.length);
+  for (let i = 0; i < mixed.length; i++) {
+    mixed[i] = (1 - weight) * targets[i] + weight * teacher[i];
+  }
+  return mixed;
+}
+
+/**
+ * A teacher's scores on every training image (`count * classes`, from {@link teacherScores},
+ * perhaps with FER+ votes mixed in, `ferplus_mix.ts`) as a target source: each training target
+ * becomes `(1 - weight) * target + weight * score`; validation targets stay the labels. With
+ * `views` the scores are of those copies (`teacher_views.ts`), and the run trains on them.
+ */
+export function cachedTeacher(
+  scores: Float32Array,
+  weight: number,
+  views?: TrainingViews,
+): TargetSource {
+  if (views && scores.length % views.split.count !== 0) {
+    throw new Error(
+      `teacher scores have ${scores.length} values for ${views.split.count} copies of the images`,
+    );
+  }
+  return {
+    name: views ? `teacher scores on ${views.perImage} views of each image` : "teacher scores",
+    slot: "teacher",
+    views,
+    imageTargets: (before, part) =>
+      part === "train"
+        ? { targets: mixTargets(before.targets, scores, weight), labels: before.labels }
+        : before,
+  };
+}
 
 /** Cached scores (`count * classes` float32) inside a run folder. */
 export const TEACHER_SCORES_FILE = "teacher-scores.f32";

@@ -7,6 +7,8 @@
  */
 import type { PreparedSplit, SplitName } from "../data/cache.ts";
 import { FER_PIXELS, FERPLUS_EMOTIONS } from "../../src/face.ts";
+import { topClasses } from "../dataset.ts";
+import type { TargetSource } from "../loop/targets.ts";
 
 /** FER+ vote columns in file order, after `Usage` and `Image name`. */
 export const FERPLUS_COLUMNS = [
@@ -157,5 +159,27 @@ export function applyFerPlus(
     split: { split: split.split, count: keep.length, images, labels, features },
     targets: Float32Array.from(targets),
     dropped: split.count - keep.length,
+  };
+}
+
+/**
+ * FER+ mode's target source: each image's vote distribution ({@link applyFerPlus}'s `targets`,
+ * aligned with the images it kept) instead of its one-hot label, on the training and validation
+ * splits, the hard label being the distribution's top class.
+ */
+export function ferPlusTargets(train: Float32Array, val: Float32Array): TargetSource {
+  return {
+    name: "FER+ votes",
+    slot: "labels",
+    imageTargets: (before, part) => {
+      const targets = part === "train" ? train : val;
+      if (targets.length !== before.targets.length) {
+        throw new Error(
+          `FER+ targets have ${targets.length} values for ${before.targets.length} in ${part}`,
+        );
+      }
+      const count = before.labels.length;
+      return { targets, labels: topClasses(targets, count, targets.length / count) };
+    },
   };
 }

@@ -13,6 +13,7 @@ import { loadLayersModelDir, readModelMetadata } from "../../src/model/io.ts";
 import type { FerModelMetadata } from "../../src/model/metadata.ts";
 import { PIXEL_SCALE } from "../../src/face.ts";
 import { checkTeacher } from "./distill.ts";
+import type { TargetSource } from "../loop/targets.ts";
 
 /** Views an online teacher scores each augmented image with. */
 export type OnlineTta = "none" | "flip";
@@ -83,6 +84,19 @@ export class OnlineTeacher {
     const mixed = tf.tidy(() => tf.add(tf.mul(targets, 1 - weight), tf.mul(teacher, weight)));
     teacher.dispose();
     return mixed as tf.Tensor2D;
+  }
+
+  /**
+   * The teachers as a run's target source: every batch's targets become
+   * `(1 - weight) * targets + weight * scores(inputs)` ({@link mixInto}), on the views the student
+   * is shown. The teachers stay this object's to free.
+   */
+  targetSource(weight: number): TargetSource {
+    return {
+      name: `online teacher x${this.members.length}`,
+      slot: "teacher",
+      batchTargets: (before, inputs) => this.mixInto(before, inputs, weight),
+    };
   }
 
   /** Frees the teachers' weights. */

@@ -18,13 +18,18 @@ import { FER_PIXELS } from "../../src/face.ts";
 import type { AugmentConfig } from "../config.ts";
 import { augmentInto } from "../augment.ts";
 import { Rng } from "../rng.ts";
+import type { TrainingViews } from "../loop/targets.ts";
 
-/** A split expanded into transformed copies of its images. */
-export interface ViewSplit {
-  /** `views * images` images, view-major. */
+/**
+ * A split expanded into transformed copies of its images, as the loop trains on them: every epoch
+ * visits each image once through one of its copies ({@link viewIndices}), with only the flip on
+ * top ({@link flipOnly}).
+ */
+export interface ViewSplit extends TrainingViews {
+  /** `perImage * images` images, view-major. */
   split: PreparedSplit;
-  /** Copies per image (K); the original split had `split.count / views` images. */
-  views: number;
+  /** Copies per image (K); the original split had `split.count / perImage` images. */
+  perImage: number;
   /** What the copies were drawn from, for caches keyed on it. */
   identity: string;
 }
@@ -68,7 +73,9 @@ export function augmentedViews(
   }
   return {
     split: { split: split.split, count: views * n, images, labels, features },
-    views,
+    perImage: views,
+    order: (order, epoch) => viewIndices(order, order.length, views, seed, epoch),
+    augment: flipOnly,
     identity: `${views} views of ${n} images, seed ${seed}, augment ${JSON.stringify(augment)}`,
   };
 }

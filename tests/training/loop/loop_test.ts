@@ -1,3 +1,4 @@
+import type * as tf from "@tensorflow/tfjs";
 import { assertEquals, assertOk } from "../../assert.ts";
 import { runTraining } from "../../../training/loop/loop.ts";
 import { syntheticSplit } from "../synthetic.ts";
@@ -20,6 +21,33 @@ Deno.test("training loss decreases and accuracy rises on a learnable tiny set", 
   assertEquals(result.history.length, 4);
   assertOk(last.trainLoss < first.trainLoss, `loss ${first.trainLoss} -> ${last.trainLoss}`);
   assertOk(result.best.valAccuracy > 0.6, `val accuracy ${result.best.valAccuracy}`);
+  result.model.dispose();
+});
+
+Deno.test("after-step hooks run once before the first step and after every step, on the model", async () => {
+  await useWasmTraining();
+  const train = syntheticSplit("Training", 40, 3, 5);
+  const val = syntheticSplit("PublicTest", 12, 3, 6);
+  const seen: { model: tf.LayersModel; weights: number }[] = [];
+  let first: tf.LayersModel | undefined;
+  const result = await runTraining(tinyTrainConfig({ epochs: 2, batchSize: 16 }), {
+    train,
+    val,
+    labels: LABELS,
+    progress: false,
+    afterStep: [(model) => {
+      first = model;
+      return {
+        name: "counter",
+        run: () => seen.push({ model, weights: model.getWeights()[0].dataSync()[0] }),
+      };
+    }],
+  });
+  // 2 epochs of ceil(40 / 16) = 3 batches, plus the run before the first step.
+  assertEquals(seen.length, 1 + 2 * 3);
+  assertOk(seen.every((s) => s.model === first), "every call sees the run's model");
+  // Called after the step: the weight it sees moves from call to call.
+  assertOk(new Set(seen.map((s) => s.weights)).size > 1, "the weights changed between calls");
   result.model.dispose();
 });
 

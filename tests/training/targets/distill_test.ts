@@ -1,7 +1,13 @@
 import { join } from "node:path";
 import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../../assert.ts";
-import { mixTargets, toTrainData } from "../../../training/dataset.ts";
-import { TEACHER_SCORES_FILE, teacherScores } from "../../../training/targets/distill.ts";
+import { toTrainData } from "../../../training/dataset.ts";
+import {
+  cachedTeacher,
+  mixTargets,
+  TEACHER_SCORES_FILE,
+  teacherScores,
+} from "../../../training/targets/distill.ts";
+import { TargetList } from "../../../training/loop/targets.ts";
 import { predictScores } from "../../../training/predict_batches.ts";
 import { runTraining } from "../../../training/loop/loop.ts";
 import { loadModelDir, saveModelDir } from "../../../src/model/io.ts";
@@ -18,20 +24,19 @@ Deno.test("mixTargets blends element-wise and refuses scores of another size", a
   await assertThrows(() => mixTargets(new Float32Array(3), new Float32Array(4), 0.5), "teacher");
 });
 
-Deno.test("toTrainData mixes a teacher into smoothed targets and keeps the dataset's labels", () => {
+Deno.test("cached teacher scores mix into smoothed training targets and keep the dataset's labels", () => {
   const split = syntheticSplit("Training", 2, 3, 1);
   // The teacher disagrees completely: all its mass on another class than the label.
   const scores = Float32Array.of(0, 0, 1, 1, 0, 0);
-  const { data } = toTrainData(split, {
-    classes: 3,
-    features: [],
-    labelSmoothing: 0.3,
-    teacher: { scores, weight: 0.5 },
-  });
-  assertEquals(Array.from(data.labels), [0, 1]);
+  const { data } = toTrainData(split, { classes: 3, features: [], labelSmoothing: 0.3 });
+  const source = cachedTeacher(scores, 0.5);
+  const mixed = source.imageTargets!(data, "train");
+  assertEquals(Array.from(mixed.labels), [0, 1]);
   // Row 0: smoothed [0.8, 0.1, 0.1] / 2 + [0, 0, 1] / 2; row 1: [0.1, 0.8, 0.1] / 2 + [1, 0, 0] / 2.
   const expected = [0.4, 0.05, 0.55, 0.55, 0.4, 0.05];
-  for (let i = 0; i < 6; i++) assertAlmostEquals(data.targets[i], expected[i], 1e-6);
+  for (let i = 0; i < 6; i++) assertAlmostEquals(mixed.targets[i], expected[i], 1e-6);
+  // The teacher scored the training images only: validation targets stay the labels.
+  assertEquals(source.imageTargets!(data, "val"), data);
 });
 
 Deno.test("teacherScores averages the teacher's views, caches them per run, and checks labels", async () => {
@@ -118,7 +123,7 @@ Deno.test("a student trained on the teacher alone learns the teacher's answers, 
     train,
     val,
     labels: ["a", "b", "c"],
-    teacherScores: shifted,
+    targets: new TargetList([cachedTeacher(shifted, config.teacherWeight)]),
     progress: false,
   });
   const followsTeacher = countNamingNextClass(result.model, val, 3);

@@ -2,6 +2,8 @@ import * as tf from "@tensorflow/tfjs";
 import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../../assert.ts";
 import { makeBatch, toTrainData } from "../../../training/dataset.ts";
 import { OnlineTeacher } from "../../../training/targets/online_teacher.ts";
+import { cachedTeacher } from "../../../training/targets/distill.ts";
+import { TargetList } from "../../../training/loop/targets.ts";
 import { predictScores } from "../../../training/predict_batches.ts";
 import { runTraining } from "../../../training/loop/loop.ts";
 import { loadModelDir, saveModelDir } from "../../../src/model/io.ts";
@@ -130,23 +132,17 @@ Deno.test("a student taught online by a teacher alone learns the teacher's answe
       train,
       val,
       labels,
-      onlineTeacher: teacher,
+      targets: new TargetList([teacher.targetSource(1)]),
       progress: false,
     });
     const followsTeacher = countNamingNextClass(result.model, val, 3);
     result.model.dispose();
     assertOk(followsTeacher / val.count > 0.5, `${followsTeacher}/${val.count} follow the teacher`);
+    // Cached scores and an online teacher fill the same slot: refused before any run starts.
     await assertThrows(
       () =>
-        runTraining(tinyTrainConfig(), {
-          train,
-          val,
-          labels,
-          onlineTeacher: teacher,
-          teacherScores: new Float32Array(48 * 3),
-          progress: false,
-        }),
-      "not both",
+        new TargetList([teacher!.targetSource(0.5), cachedTeacher(new Float32Array(48 * 3), 0.5)]),
+      "one teacher source",
     );
   } finally {
     teacher?.dispose();

@@ -2,7 +2,7 @@
  * Pins the targets a run trains on, bit for bit, for each target source `deno task train` can
  * build (none, FER+ soft targets, cached teacher scores, teacher views, FER+ votes mixed into the
  * teacher, the online teacher): a tiny synthetic prepared folder and FER+ votes file go through
- * the same path as the command (`readRunData`, the sources, `runTraining`), every training step's
+ * the same path as the command (`readRunData`, `runTargets`, `runTraining`), every training step's
  * target and input tensors are recorded from `trainOnBatch`, and their digest, with the epochs'
  * losses and validation figures, must match the one recorded before the target sources were
  * refactored. The mirror-tied case pins the after-step projection the same way (its weights, hence
@@ -20,10 +20,7 @@ import type { TrainConfig } from "../../../training/config.ts";
 import { validateConfig } from "../../../training/config.ts";
 import { readRunData } from "../../../training/train_data.ts";
 import { runTraining } from "../../../training/loop/loop.ts";
-import { teacherScores } from "../../../training/targets/distill.ts";
-import { firstVotes, mixFerPlusVotes } from "../../../training/targets/ferplus_mix.ts";
-import { augmentedViews } from "../../../training/targets/teacher_views.ts";
-import { OnlineTeacher, type OnlineTta } from "../../../training/targets/online_teacher.ts";
+import { runTargets } from "../../../training/targets/run_targets.ts";
 import { FERPLUS_COLUMNS } from "../../../training/targets/ferplus.ts";
 import { Rng } from "../../../training/rng.ts";
 import { writeTinyModelDir } from "../../classifier/tiny_model.ts";
@@ -45,50 +42,22 @@ function votesCsv(counts: Record<string, number>): string {
   return lines.join("\n") + "\n";
 }
 
-/** The sources as `training/train.ts` builds them from the config, and the options they fill. */
+/** The sources as `deno task train` builds them from the config (`runTargets`), and the run. */
 async function runWithSources(config: TrainConfig, dataLabels: string[], runDir: string) {
   const data = await readRunData(config, dataLabels);
-  const { train, val, labels } = data;
-  const views = config.teacherViews
-    ? augmentedViews(train.split, config.teacherViews, config.augment, config.seed)
-    : undefined;
-  const teacherDirs = config.teacher?.split(",");
-  const onlineTeacher = teacherDirs && config.teacherOnline
-    ? await OnlineTeacher.load(teacherDirs, {
-      labels,
-      features: config.features,
-      tta: config.teacherTta as OnlineTta,
-    })
-    : undefined;
-  let teacher = teacherDirs && !onlineTeacher
-    ? await teacherScores(teacherDirs, views?.split ?? train.split, {
-      labels,
-      features: config.features,
-      tta: config.teacherTta,
-      runDir,
-      views: views?.identity,
-      progress: false,
-    })
-    : undefined;
-  if (teacher && config.ferplusWeight > 0) {
-    const votes = firstVotes(data.trainVotes!, train.split.count);
-    teacher = mixFerPlusVotes(teacher, votes, config.ferplusWeight).scores;
-  }
+  const sources = await runTargets(config, data, { runDir, progress: false });
   try {
     return await runTraining(config, {
-      train: views?.split ?? train.split,
-      viewsPerImage: views?.views,
-      val: val.split,
-      valName: val.name,
-      labels,
+      train: data.train.split,
+      val: data.val.split,
+      valName: data.val.name,
+      labels: data.labels,
       runDir,
-      softTargets: train.softTargets && { train: train.softTargets, val: val.softTargets! },
-      teacherScores: teacher,
-      onlineTeacher,
+      targets: sources.targets,
       progress: false,
     });
   } finally {
-    onlineTeacher?.dispose();
+    sources.dispose();
   }
 }
 

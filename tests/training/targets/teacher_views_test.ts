@@ -1,7 +1,12 @@
 import { join } from "node:path";
 import { assertEquals, assertOk, assertThrows } from "../../assert.ts";
 import { augmentedViews, flipOnly, viewIndices } from "../../../training/targets/teacher_views.ts";
-import { TEACHER_SCORES_INFO_FILE, teacherScores } from "../../../training/targets/distill.ts";
+import {
+  cachedTeacher,
+  TEACHER_SCORES_INFO_FILE,
+  teacherScores,
+} from "../../../training/targets/distill.ts";
+import { TargetList, type TrainingViews } from "../../../training/loop/targets.ts";
 import { toTrainData } from "../../../training/dataset.ts";
 import { predictScores } from "../../../training/predict_batches.ts";
 import { runTraining } from "../../../training/loop/loop.ts";
@@ -18,7 +23,7 @@ const AUGMENT = { flip: true, shift: 4, rotate: 10, scale: 0.1 };
 Deno.test("augmentedViews draws K transformed copies of each image, view-major, from the seed", () => {
   const split = syntheticSplit("Training", 5, 3, 1, 4);
   const views = augmentedViews(split, 3, AUGMENT, 7);
-  assertEquals([views.views, views.split.count], [3, 15]);
+  assertEquals([views.perImage, views.split.count], [3, 15]);
   assertEquals(Array.from(views.split.labels), [0, 1, 2, 0, 1, 0, 1, 2, 0, 1, 0, 1, 2, 0, 1]);
   assertEquals(views.split.features.hog.length, 3 * split.features.hog.length);
   assertEquals(views.split.features.hog.subarray(40, 60), split.features.hog);
@@ -104,12 +109,18 @@ Deno.test("a run on copies learns each copy's own target", async () => {
   }
   const val = syntheticSplit("PublicTest", 24, 3, 2);
   const config = tinyTrainConfig({ epochs: 20, teacherWeight: 1, teacherViews: 2 });
+  // The copies as augmentedViews would describe them, with hand-made images.
+  const views: TrainingViews = {
+    split: train,
+    perImage: 2,
+    order: (order, epoch) => viewIndices(order, order.length, 2, config.seed, epoch),
+    augment: flipOnly,
+  };
   const result = await runTraining(config, {
-    train,
-    viewsPerImage: 2,
+    train: base,
     val,
     labels: ["a", "b", "c"],
-    teacherScores: scores,
+    targets: new TargetList([cachedTeacher(scores, config.teacherWeight, views)]),
     progress: false,
   });
   const accuracy = (split: PreparedSplit, shift: number) => {
@@ -126,8 +137,11 @@ Deno.test("a run on copies learns each copy's own target", async () => {
   const negated = accuracy({ ...val, images: negative(val) }, 1);
   result.model.dispose();
   assertOk(plain > 0.6 && negated > 0.6, `plain ${plain}, negative ${negated}`);
+  const fiveViews = new TargetList([cachedTeacher(scores, 1, { ...views, perImage: 5 })]);
   await assertThrows(
-    () => runTraining(config, { train, viewsPerImage: 5, val, labels: ["a", "b", "c"] }),
+    () => runTraining(config, { train: base, val, labels: ["a", "b", "c"], targets: fiveViews }),
     "copies",
   );
+  // Scores that cannot belong to the copies are refused when the source is made.
+  await assertThrows(() => cachedTeacher(new Float32Array(100), 1, views), "copies");
 });
