@@ -24,6 +24,7 @@ import {
   runConcurrent,
   summarize,
 } from "../term/latency_stats.ts";
+import { startServer } from "./serve_process.ts";
 import { loadClassifier } from "../src/classifier/load.ts";
 import { loadServices } from "../src/server/services.ts";
 import { configFromEnv, DEFAULT_MODEL_DIR } from "../src/server/config.ts";
@@ -53,46 +54,6 @@ interface Row {
   local: LatencySummary;
   c1: LatencySummary;
   c8: LatencySummary;
-}
-
-async function startServer(modelDir: string): Promise<{ base: string; stop: () => Promise<void> }> {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "--allow-read", "--allow-env", new URL("main.ts", ROOT).pathname],
-    env: { PORT: String(port), HOSTNAME: "127.0.0.1", MODEL_DIR: modelDir },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let log = "";
-  const decoder = new TextDecoder();
-  const drain = async (s: ReadableStream<Uint8Array>) => {
-    for await (const chunk of s) log += decoder.decode(chunk, { stream: true });
-  };
-  const drained = Promise.all([drain(child.stdout), drain(child.stderr)]);
-  const base = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    try {
-      child.kill("SIGTERM");
-    } catch { /* already gone */ }
-    await child.status;
-    await drained;
-  };
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`${base}/healthz`);
-      await response.body?.cancel();
-      if (response.ok) {
-        console.error(log.trim().split("\n").find((l) => l.includes("ready in")) ?? "");
-        return { base, stop };
-      }
-    } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  await stop();
-  throw new Error(`the server did not come up:\n${log}`);
 }
 
 async function send(request: Request): Promise<void> {
@@ -227,7 +188,7 @@ async function main(args: string[]): Promise<number> {
   ];
   const counts = workloads.map((w) => Math.max(4, Math.round(w.runs * scale)));
   const total = counts.reduce((a, n) => a + 3 * n, 0) + 1;
-  const server = await startServer(modelDir);
+  const server = await startServer({ root: ROOT, modelDir });
   const bar = new ProgressBar({ total, label: "bench:serve", unit: "req" });
   const rows: Row[] = [];
   try {

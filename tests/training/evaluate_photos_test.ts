@@ -70,6 +70,26 @@ Deno.test("metrics: a photo without a face is wrong; macro recall counts only cl
   assertEquals(m.confusion[0][3], 1, "angry predicted happy");
 });
 
+Deno.test("metrics: ECE over the photos with a face, from the scores as served", () => {
+  const scored = (label: string, predicted: string, top: number): PhotoPrediction => {
+    const rest = (1 - top) / (LABELS.length - 1);
+    const scores = Object.fromEntries(LABELS.map((l) => [l, l === predicted ? top : rest]));
+    return { ...record(label, predicted), scores };
+  };
+  // Bin (0.8667, 0.9333]: two at 0.9, one right -> |0.5 - 0.9| = 0.4 over 2 of 4 photos with a
+  // face; bin (0.5333, 0.6]: two at 0.6, both right -> |1 - 0.6| = 0.4 over 2 of 4. The photo
+  // without a face is left out. ECE = 0.5 * 0.4 + 0.5 * 0.4 = 0.4.
+  const m = summarizePhotos([
+    scored("happy", "happy", 0.9),
+    scored("sad", "happy", 0.9),
+    scored("sad", "sad", 0.6),
+    scored("angry", "angry", 0.6),
+    record("neutral", null),
+  ], LABELS);
+  assertAlmostEquals(m.ece, 0.4, 1e-9);
+  assertAlmostEquals(m.confidence, 0.75, 1e-9);
+});
+
 /** A flat 64x64 gray PNG of `value`. */
 function pngOf(value: number): Uint8Array {
   return encodeGrayPng(new Uint8Array(64 * 64).fill(value), 64, 64);

@@ -6,6 +6,7 @@
  * @module
  */
 import type { PhotoPrediction } from "./predict_photos.ts";
+import { reliability } from "../stats/calibration.ts";
 
 /** One class's row of the summary. */
 export interface PhotoClassRecall {
@@ -38,6 +39,13 @@ export interface PhotoMetrics {
   confusion: number[][];
   /** Column names of `confusion`: the labels, then `"no face"`. */
   columns: string[];
+  /**
+   * Expected calibration error (15 bins) of the scores as served (the model's temperature applied)
+   * over the photos with a face found, in 0..1; photos of a class the model lacks never occur.
+   */
+  ece: number;
+  /** Mean top score over the photos with a face found. */
+  confidence: number;
 }
 
 /** Summarises `records` for a model with class names `labels`. */
@@ -48,6 +56,8 @@ export function summarizePhotos(
   const k = labels.length;
   const confusion = labels.map(() => new Array<number>(k + 1).fill(0));
   let found = 0, correct = 0, errors = 0;
+  const probabilities: number[] = [];
+  const truths: number[] = [];
   for (const r of records) {
     const actual = labels.indexOf(r.label);
     if (actual < 0) throw new RangeError(`${r.file}: label "${r.label}" is not a model class`);
@@ -56,6 +66,10 @@ export function summarizePhotos(
     if (predicted < 0) throw new RangeError(`${r.file}: predicted "${r.predicted}" is unknown`);
     confusion[actual][predicted]++;
     if (predicted < k) found++;
+    if (predicted < k && r.scores) {
+      for (const label of labels) probabilities.push(r.scores[label] ?? 0);
+      truths.push(actual);
+    }
     if (predicted === actual) correct++;
   }
   const classes = labels.map((label, c) => {
@@ -69,6 +83,7 @@ export function summarizePhotos(
   });
   const present = classes.filter((c) => c.support > 0);
   const photos = records.length;
+  const calibration = truths.length > 0 ? reliability(probabilities, truths, k) : undefined;
   return {
     photos,
     found,
@@ -82,6 +97,8 @@ export function summarizePhotos(
     classes,
     confusion,
     columns: [...labels, "no face"],
+    ece: calibration?.ece ?? 0,
+    confidence: calibration?.confidence ?? 0,
   };
 }
 
@@ -96,6 +113,7 @@ export function formatPhotoMetrics(m: PhotoMetrics): string {
     `macro recall  ${pct(m.macroRecall)} over the ${
       m.classes.filter((c) => c.support > 0).length
     } classes present`,
+    `calibration   ECE ${pct(m.ece)} (15 bins, faces found), mean top score ${pct(m.confidence)}`,
     "",
     "class      photos  found  recall",
   ];
