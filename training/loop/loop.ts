@@ -1,7 +1,10 @@
 /**
- * The training loop: batches with on-the-fly augmentation, the learning-rate schedule, validation on
- * the validation split (Selection, or PublicTest for runs without it) every epoch, best-model selection, early stopping, a checkpoint every epoch, resume, and
- * a clean stop on Ctrl-C (the checkpoint then records the position inside the epoch).
+ * The training loop: batches with on-the-fly augmentation, the learning-rate schedule, validation
+ * on the validation split (Selection, or PublicTest for runs without it) every epoch, best-model
+ * selection, early stopping, a checkpoint every epoch, resume, and a clean stop on Ctrl-C (the
+ * checkpoint then records the position inside the epoch). What the targets are comes from the
+ * run's target sources (`targets.ts`); work after each optimizer step, such as the mirror tie's
+ * projection, from its after-step hooks (`after_step.ts`).
  *
  * @module
  */
