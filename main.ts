@@ -32,6 +32,27 @@ import { configFromEnv } from "./src/server/config.ts";
 import { loadServices } from "./src/server/services.ts";
 import { createApp } from "./routes/app.ts";
 import { exitWhenUnhealthy } from "./src/server/lifecycle.ts";
+import { defineFlags, parseFlags } from "./term/flags.ts";
+import { reportError } from "./term/run_main.ts";
+
+const FLAGS = defineFlags({
+  help: `deno task start
+
+Serves the API and the camera page (docs/api.md). It takes no flags; settings come from the
+environment, defaults in brackets:
+  PORT (8000), HOSTNAME (0.0.0.0), MODEL_DIR (models/default)
+  MAX_BODY_BYTES (10 MB), MAX_PIXELS (4096x4096), MAX_CLASSIFY_FACES (64)   request limits
+  MAX_IN_FLIGHT (1), MAX_QUEUE (16), REQUEST_BUDGET_MS (10000)             admission
+  CANARY_INTERVAL_MS (30000)   how often /healthz re-runs the canary inference
+  CORS_ORIGINS (none)          comma-separated origins allowed to call /api/* and /healthz
+`,
+  options: {},
+});
+try {
+  parseFlags(Deno.args, FLAGS);
+} catch (error) {
+  Deno.exit(reportError("start", error));
+}
 
 const config = configFromEnv((name) => Deno.env.get(name));
 const services = await loadServices(config);

@@ -10,7 +10,6 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import encodePng from "@jsquash/png/encode.js";
 import { ProgressBar } from "../term/progress.ts";
 import { decodeImage } from "../src/image/decode.ts";
@@ -21,6 +20,8 @@ import { drawFaces } from "./bench_detect/draw.ts";
 import { iou } from "../src/detector/blazeface/nms.ts";
 import { hasChromium, launchBrowserFaceDetector } from "../tools/browser/harness.ts";
 import { correlation, ferMeanFace, meanCrop, sideBySide } from "./bench_detect/framing_check.ts";
+import { defineFlags, numberFlag, parseFlags } from "../term/flags.ts";
+import { runMain } from "../term/run_main.ts";
 
 /**
  * Visible faces per photo. shared/README.md and issue 5 say 6 for group5.jpg, but the photo shows
@@ -146,26 +147,37 @@ async function framingReport(
   );
 }
 
-if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      photos: {
-        type: "string",
-        default: new URL("../../shared/data/photos/", import.meta.url).pathname,
-      },
-      out: { type: "string", default: "/tmp/detect-out" },
-      runs: { type: "string", default: "3" },
-      fer: {
-        type: "string",
-        default: new URL("../../shared/data/fer2013/fer2013-dev.csv.gz", import.meta.url).pathname,
-      },
-      "no-browser": { type: "boolean" },
-    },
-  });
-  const runs = Math.max(1, Number(values.runs) || 1);
+const DEFAULT_PHOTOS = new URL("../../shared/data/photos/", import.meta.url).pathname;
+const DEFAULT_FER =
+  new URL("../../shared/data/fer2013/fer2013-dev.csv.gz", import.meta.url).pathname;
+
+const FLAGS = defineFlags({
+  help: `deno task bench:detect [flags]
+
+Faces found on the group photos by the server's detector (tiled) and by the one-window baseline,
+against the expected counts, with their latency; with Chromium, also tasks-vision's detector in
+the browser. Exits 1 when a photo's count differs from the expected one.
+
+  --photos DIR    the group photos (default ../shared/data/photos)
+  --out DIR       where the PNGs with the boxes drawn go (default /tmp/detect-out)
+  --runs N        timed runs per photo and detector (default 3)
+  --fer PATH      FER2013 CSV for the framing check (default ../shared/data/fer2013/fer2013-dev.csv.gz)
+  --no-browser    skip the browser's detector even when Chromium is installed
+`,
+  options: {
+    photos: { type: "string", default: DEFAULT_PHOTOS },
+    out: { type: "string", default: "/tmp/detect-out" },
+    runs: { type: "string", default: "3" },
+    fer: { type: "string", default: DEFAULT_FER },
+    "no-browser": { type: "boolean", default: false },
+  },
+});
+
+async function main(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, FLAGS);
+  const runs = numberFlag("runs", values.runs, { integer: true, min: 1 })!;
   const useBrowser = !values["no-browser"] && hasChromium();
-  await Deno.mkdir(values.out!, { recursive: true });
+  await Deno.mkdir(values.out, { recursive: true });
 
   const detector = await createFaceDetector();
   const baseline = await createFaceDetector({ tiling: { tileFraction: 0 } });
@@ -267,11 +279,14 @@ if (import.meta.main) {
     );
     await browser.close();
   }
-  await framingReport(crops, values.fer!, values.out!);
+  await framingReport(crops, values.fer, values.out);
   console.log(`PNGs (green: server tiled, blue: browser) in ${values.out}`);
   for (const d of [detector, baseline, shortSingle]) d.dispose();
   if (failures > 0) {
     console.error(`${failures} photo(s) with a face count different from the expected one`);
-    Deno.exit(1);
+    return 1;
   }
+  return 0;
 }
+
+if (import.meta.main) await runMain("bench:detect", main);

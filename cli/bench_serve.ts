@@ -15,7 +15,8 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { defineFlags, numberFlag, parseFlags } from "../term/flags.ts";
+import { runMain } from "../term/run_main.ts";
 import { ProgressBar } from "../term/progress.ts";
 import {
   type LatencySummary,
@@ -123,18 +124,28 @@ export function drawChart(rows: Row[]): string {
   return parts.join("\n");
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      model: { type: "string" },
-      baseline: { type: "string" },
-      scale: { type: "string", default: "1" },
-      svg: { type: "string", default: `${Deno.env.get("TMPDIR") ?? "/tmp"}/bench-serve.svg` },
-    },
-  });
-  const scale = Number(values.scale);
-  if (!(scale > 0)) throw new RangeError(`--scale must be a positive number, got ${values.scale}`);
+const FLAGS = defineFlags({
+  help: `deno task bench:serve [flags]
+
+Serving latency over loopback (main.ts in its own process) for a one-face JPEG, a group photo and a
+32-face classify batch, at concurrency 1 and 8, against the same work in process as the baseline.
+
+  --model DIR      model folder or model set to serve (default models/default)
+  --baseline DIR   also time this model's 32-face batches, interleaved, and print the ratio
+  --scale N        multiply every workload's number of runs by N (default 1)
+  --svg PATH       the bar chart (default $TMPDIR/bench-serve.svg)
+`,
+  options: {
+    model: { type: "string" },
+    baseline: { type: "string" },
+    scale: { type: "string", default: "1" },
+    svg: { type: "string", default: `${Deno.env.get("TMPDIR") ?? "/tmp"}/bench-serve.svg` },
+  },
+});
+
+async function main(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, FLAGS);
+  const scale = numberFlag("scale", values.scale, { positive: true })!;
   const modelDir = values.model ?? DEFAULT_MODEL_DIR.pathname;
   const config = { ...configFromEnv(() => undefined), modelDir };
   const services = await loadServices(config);
@@ -298,6 +309,7 @@ async function main(): Promise<void> {
     await server.stop();
     services.dispose();
   }
+  return 0;
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) await runMain("bench:serve", main);

@@ -15,15 +15,16 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { type LatencySummary, summarize } from "../term/latency_stats.ts";
 import { ProgressBar } from "../term/progress.ts";
+import { defineFlags, numberFlag, parseFlags, requireFlag } from "../term/flags.ts";
 import { runMain } from "../term/run_main.ts";
 import { type ServeProcess, startServer } from "./serve_process.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
-const HELP = `deno task bench:versus --baseline-checkout DIR [flags]
+const FLAGS = defineFlags({
+  help: `deno task bench:versus --baseline-checkout DIR [flags]
 
 Serves this checkout and the one in DIR side by side (each its own models/default, or --model),
 sends their requests interleaved and prints p50/p95 and the p50 ratio (this / baseline).
@@ -33,7 +34,14 @@ sends their requests interleaved and prints p50/p95 and the p50 ratio (this / ba
   --runs N                 timed requests per workload and server (default 60)
   --max-ratio X            exit 1 when (a)'s p50 ratio is above X (default 1.3)
   -h, --help               this text
-`;
+`,
+  options: {
+    "baseline-checkout": { type: "string" },
+    model: { type: "string" },
+    runs: { type: "string", default: "60" },
+    "max-ratio": { type: "string", default: "1.3" },
+  },
+});
 
 /** One timed request kind. */
 interface Workload {
@@ -119,29 +127,10 @@ export function formatVersusTable(rows: readonly VersusRow[]): string {
 }
 
 async function main(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      "baseline-checkout": { type: "string" },
-      model: { type: "string" },
-      runs: { type: "string", default: "60" },
-      "max-ratio": { type: "string", default: "1.3" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const checkout = values["baseline-checkout"];
-  if (!checkout) {
-    console.error("deno task bench:versus: --baseline-checkout DIR is required (see --help)");
-    return 2;
-  }
-  const runs = Number(values.runs);
-  const maxRatio = Number(values["max-ratio"]);
-  if (!Number.isInteger(runs) || runs < 5) throw new Error("--runs must be an integer >= 5");
-  if (!(maxRatio > 0)) throw new Error("--max-ratio must be > 0");
+  const { values } = parseFlags(args, FLAGS);
+  const checkout = requireFlag("baseline-checkout", values["baseline-checkout"]);
+  const runs = numberFlag("runs", values.runs, { integer: true, min: 5 })!;
+  const maxRatio = numberFlag("max-ratio", values["max-ratio"], { positive: true })!;
   const baselineRoot = new URL(`file://${await Deno.realPath(checkout)}/`);
   await Deno.stat(new URL("main.ts", baselineRoot)).catch(() => {
     throw new Error(`--baseline-checkout ${checkout}: no main.ts there`);

@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { useWasmBackend } from "../src/backend.ts";
 import { loadClassifier } from "../src/classifier/load.ts";
 import { FerSetClassifier } from "../src/classifier/set_classifier.ts";
@@ -17,9 +16,12 @@ import { DEFAULT_MODEL_DIR } from "../src/server/config.ts";
 import { predictImage, type PredictResult } from "../src/server/predict_image.ts";
 import { displayName } from "../src/face.ts";
 import { CLASSIFY_TTA_MODES, isClassifyTta } from "../src/classifier/views.ts";
+import { defineFlags, parseFlags, UsageError } from "../term/flags.ts";
+import { runMain } from "../term/run_main.ts";
 
-const USAGE =
-  `usage: deno task predict --image PATH [--image PATH ...] [--json] [--no-detect] [--tta flip]
+const FLAGS = defineFlags({
+  help:
+    `usage: deno task predict --image PATH [--image PATH ...] [--json] [--no-detect] [--tta flip]
                          [--model DIR]
 
   --image PATH   photo to analyse (JPEG, PNG or WebP); repeat for several
@@ -30,7 +32,15 @@ const USAGE =
   --model DIR    exported model folder, or model set folder (default models/default)
 
 An image that cannot be used is reported on stderr and the others are still analysed; the exit
-code is then 1.`;
+code is then 1.`,
+  options: {
+    image: { type: "string", multiple: true },
+    json: { type: "boolean", default: false },
+    "no-detect": { type: "boolean", default: false },
+    tta: { type: "string", default: "none" },
+    model: { type: "string" },
+  },
+});
 
 /**
  * One face's scores as one line, every label of the model in its order, e.g.
@@ -68,37 +78,13 @@ export function formatResult(path: string, result: PredictResult): string[] {
 }
 
 async function main(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        image: { type: "string", multiple: true },
-        json: { type: "boolean", default: false },
-        "no-detect": { type: "boolean", default: false },
-        tta: { type: "string", default: "none" },
-        model: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const { values } = parseFlags(args, FLAGS);
   const tta = values.tta;
   if (!isClassifyTta(tta)) {
-    console.error(`--tta must be ${CLASSIFY_TTA_MODES.join(" or ")}, got "${tta}"\n\n${USAGE}`);
-    return 2;
+    throw new UsageError(`--tta must be ${CLASSIFY_TTA_MODES.join(" or ")}, got "${tta}"`);
   }
   const images = values.image ?? [];
-  if (images.length === 0) {
-    console.error(`--image is required\n\n${USAGE}`);
-    return 2;
-  }
+  if (images.length === 0) throw new UsageError("--image is required");
   const started = performance.now();
   await useWasmBackend();
   const modelDir = values.model ?? DEFAULT_MODEL_DIR;
@@ -153,4 +139,4 @@ async function main(args: string[]): Promise<number> {
   return failures === 0 ? 0 : 1;
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) await runMain("predict", main);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { EpochRecord } from "./history.ts";
+import type { EpochRecord } from "./loop/history.ts";
 import type { ClassificationReport } from "./metrics.ts";
 
 const escape = (s: string) =>

@@ -4,10 +4,50 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import type { ModelName } from "./models/spec.ts";
 import { defaultConfig, mergeConfig, type TrainConfig, validateConfig } from "./config.ts";
 import { DEFAULT_SELECTION } from "./selection.ts";
+import { defineFlags, parseFlags, UsageError } from "../term/flags.ts";
+
+/** What `deno task train --help` prints. */
+export const TRAIN_HELP = `deno task train [flags]
+
+  --model a|b|default     model family (default: default)
+  --config FILE           JSON with any TrainConfig fields (flags override it)
+  --data DIR              prepared data (default data/prepared)
+  --run-dir DIR           run folder: checkpoint/, best/, history.json, curves.svg, export/
+  --resume                continue the run in --run-dir from its last checkpoint
+  --export-to DIR         also export the final model there (e.g. models/default)
+  --epochs N --batch-size N --lr X --optimizer momentum|adam|rmsprop|adagrad|adadelta|sgd
+  --optimizer-param X --schedule exponential|step|cosine|plateau|constant --lr-decay X
+  --decay-step N --warmup-epochs N --label-smoothing X --keep-prob X --patience N
+  --restart-at N          cosine warm restart: from epoch N the rate starts again at --lr
+  --init-from DIR         start from an exported model's weights (same architecture)
+  --teacher DIR[,DIR]     distil from exported models: their (mean) scores on Training join the targets
+  --teacher-weight X      share of the teacher's scores in each target (default 0.5)
+  --teacher-tta MODE      none | flip | tencrop views the teacher averages (default flip)
+  --teacher-views K       score K transformed copies of each image once and train on them with
+                          their own scores (consistent distillation; default 0 = clean images)
+  --teacher-online        score every augmented batch with the teachers inside the training step
+                          (their answer for the view the student sees; slower per step)
+  --ferplus-weight X      with --ferplus PATH and a teacher: share of the teacher's scores replaced
+                          by each Training image's FER+ votes over the 7 classes (default 0)
+  --features landmarks,hog|hogWindows  --bn-conv/--no-bn-conv  --bn-dense/--no-bn-dense
+  --mirror-symmetric      tie the weights so a face and its mirror image score the same (default model)
+  --stage-channels A,B,C,D  channels of the default model's four stages (default 16,32,64,128)
+  --no-selection          train on all of Training and choose epochs on PublicTest (as runs did
+                          before the Selection split; a resumed run keeps the split it started with)
+  --selection-fraction X --selection-seed N
+                          the Selection split held out of Training (default 0.1, seed 2013)
+  --no-augment --width X --limit N --seed N --quantization uint8|float16|none
+  --erase P               random erasing: with probability P a noise rectangle (2-25% of the face)
+                          covers part of each training image (default 0 = off)
+  --photo P               photo-path degradation: with probability P an image gets a random mix of
+                          low resolution, blur, tone change, noise and JPEG artefacts (default 0)
+  --workers 1|2           2 = data-parallel on two cores (faster; 1 is bit-reproducible)
+  --keep-epochs           keep every epoch's weights in RUN/epochs/ (for deno task average)
+  --dry-run               print the resolved config and exit
+`;
 
 /** Flag name -> config field and type. */
 const FLAGS = {
@@ -52,8 +92,6 @@ export interface RunFlags {
   exportTo?: string;
   /** Print the resolved config and exit. */
   dryRun: boolean;
-  /** Print help and exit. */
-  help: boolean;
   /** Training threads: 1 (reproducible) or 2 (data-parallel). */
   workers: 1 | 2;
   /** Keep every epoch's weights in `runDir/epochs/` for weight averaging. */
@@ -67,50 +105,59 @@ export interface RunFlags {
 
 function parseNumber(flag: string, value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n)) throw new Error(`--${flag} expects a number, got "${value}"`);
+  if (!Number.isFinite(n)) throw new UsageError(`--${flag} expects a number, got "${value}"`);
   return n;
 }
 
 function parseWorkers(value: string): 1 | 2 {
-  if (value !== "1" && value !== "2") throw new Error(`--workers must be 1 or 2, got "${value}"`);
+  if (value !== "1" && value !== "2") {
+    throw new UsageError(`--workers must be 1 or 2, got "${value}"`);
+  }
   return value === "2" ? 2 : 1;
 }
 
-/** Parses `args` into a validated config and the run flags. */
+const stringOptions = Object.fromEntries(
+  Object.keys(FLAGS).map((name) => [name, { type: "string" as const }]),
+) as Record<keyof typeof FLAGS, { type: "string" }>;
+
+/** The flags of `deno task train`, with its help. */
+export const TRAIN_FLAGS = defineFlags({
+  help: TRAIN_HELP,
+  options: {
+    ...stringOptions,
+    "model": { type: "string" },
+    "config": { type: "string" },
+    "run-dir": { type: "string" },
+    "export-to": { type: "string" },
+    "workers": { type: "string", default: "1" },
+    "resume": { type: "boolean", default: false },
+    "keep-epochs": { type: "boolean", default: false },
+    "dry-run": { type: "boolean", default: false },
+    "bn-conv": { type: "boolean" },
+    "no-bn-conv": { type: "boolean" },
+    "bn-dense": { type: "boolean" },
+    "no-bn-dense": { type: "boolean" },
+    "mirror-symmetric": { type: "boolean" },
+    "teacher-online": { type: "boolean" },
+    "augment": { type: "boolean" },
+    "erase": { type: "string" },
+    "photo": { type: "string" },
+    "no-augment": { type: "boolean" },
+    "no-selection": { type: "boolean" },
+    "selection-fraction": { type: "string" },
+    "selection-seed": { type: "string" },
+  },
+});
+
+/**
+ * Parses `args` into a validated config and the run flags. `--help` throws `HelpRequested`; an
+ * unknown flag, a bad value or a config that fails validation throws `UsageError`
+ * (`term/flags.ts`).
+ */
 export async function parseTrainArgs(
   args: string[],
 ): Promise<{ config: TrainConfig; flags: RunFlags }> {
-  const stringOptions: Record<string, { type: "string" }> = {};
-  for (const name of Object.keys(FLAGS)) stringOptions[name] = { type: "string" };
-  const { values } = parseArgs({
-    args,
-    options: {
-      ...stringOptions,
-      "model": { type: "string" },
-      "config": { type: "string" },
-      "run-dir": { type: "string" },
-      "export-to": { type: "string" },
-      "workers": { type: "string", default: "1" },
-      "resume": { type: "boolean", default: false },
-      "keep-epochs": { type: "boolean", default: false },
-      "dry-run": { type: "boolean", default: false },
-      "bn-conv": { type: "boolean" },
-      "no-bn-conv": { type: "boolean" },
-      "bn-dense": { type: "boolean" },
-      "no-bn-dense": { type: "boolean" },
-      "mirror-symmetric": { type: "boolean" },
-      "teacher-online": { type: "boolean" },
-      "augment": { type: "boolean" },
-      "erase": { type: "string" },
-      "photo": { type: "string" },
-      "no-augment": { type: "boolean" },
-      "no-selection": { type: "boolean" },
-      "selection-fraction": { type: "string" },
-      "selection-seed": { type: "string" },
-      "help": { type: "boolean", short: "h", default: false },
-    },
-    strict: true,
-  });
+  const { values } = parseFlags(args, TRAIN_FLAGS);
   let fromFile: Partial<TrainConfig> = {};
   if (values.config) fromFile = JSON.parse(await Deno.readTextFile(values.config));
   const model = (values.model ?? fromFile.model ?? "default") as ModelName;
@@ -146,7 +193,7 @@ export async function parseTrainArgs(
   const selectionSeed = values["selection-seed"];
   if (values["no-selection"]) {
     if (fraction !== undefined || selectionSeed !== undefined) {
-      throw new Error("--no-selection cannot be combined with --selection-fraction/-seed");
+      throw new UsageError("--no-selection cannot be combined with --selection-fraction/-seed");
     }
     delete config.selection;
   } else if (fraction !== undefined || selectionSeed !== undefined) {
@@ -158,7 +205,11 @@ export async function parseTrainArgs(
         : {}),
     };
   }
-  config = validateConfig(config);
+  try {
+    config = validateConfig(config);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   return {
     config,
     flags: {
@@ -166,7 +217,6 @@ export async function parseTrainArgs(
       resume: values.resume ?? false,
       exportTo: values["export-to"],
       dryRun: values["dry-run"] ?? false,
-      help: values.help ?? false,
       workers: parseWorkers(values.workers ?? "1"),
       keepEpochs: values["keep-epochs"] ?? false,
       selectionGiven: values["no-selection"] === true || fraction !== undefined ||

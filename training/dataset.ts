@@ -97,29 +97,20 @@ export interface ToTrainDataOptions {
   labelSmoothing: number;
   /** Soft targets (`count * classes`), e.g. FER+ vote distributions; replaces one-hot labels. */
   softTargets?: Float32Array;
-  /**
-   * A teacher's scores (`count * classes`) mixed into the targets with share `weight`
-   * (knowledge distillation); the labels stay the dataset's own.
-   */
-  teacher?: { scores: Float32Array; weight: number };
   /** Statistics from the training split; computed from this split when absent. */
   stats?: FeatureStats;
 }
 
-/** `(1 - weight) * targets + weight * teacher`, element-wise, as a new array. */
-export function mixTargets(
-  targets: Float32Array,
-  teacher: Float32Array,
-  weight: number,
-): Float32Array {
-  if (teacher.length !== targets.length) {
-    throw new Error(`teacher scores have ${teacher.length} values, targets ${targets.length}`);
+/** The top class of each of the `count` rows of `targets` (`count * classes`; first on ties). */
+export function topClasses(targets: Float32Array, count: number, classes: number): Uint8Array {
+  const k = classes;
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (targets[i * k + c] > targets[i * k + best]) best = c;
+    labels[i] = best;
   }
-  const mixed = new Float32Array(targets.length);
-  for (let i = 0; i < mixed.length; i++) {
-    mixed[i] = (1 - weight) * targets[i] + weight * teacher[i];
-  }
-  return mixed;
+  return labels;
 }
 
 /** Builds {@link TrainData} from a prepared split. Returns the feature stats it used. */
@@ -132,12 +123,7 @@ export function toTrainData(
   let labels = split.labels;
   if (o.softTargets) {
     targets = o.softTargets;
-    labels = new Uint8Array(split.count);
-    for (let i = 0; i < split.count; i++) {
-      let best = 0;
-      for (let c = 1; c < k; c++) if (targets[i * k + c] > targets[i * k + best]) best = c;
-      labels[i] = best;
-    }
+    labels = topClasses(targets, split.count, k);
   } else {
     targets = new Float32Array(split.count * k).fill(o.labelSmoothing / k);
     for (let i = 0; i < split.count; i++) {
@@ -145,7 +131,6 @@ export function toTrainData(
       targets[i * k + split.labels[i]] += 1 - o.labelSmoothing;
     }
   }
-  if (o.teacher) targets = mixTargets(targets, o.teacher.scores, o.teacher.weight);
   const features = concatFeatures(split, o.features);
   let stats = o.stats;
   let featureLength = 0;

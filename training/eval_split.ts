@@ -19,6 +19,7 @@ import {
   selectionRecord,
   takeRows,
 } from "./selection.ts";
+import { UsageError } from "../term/flags.ts";
 
 /** What can be evaluated: a FER2013 split or the held-out Selection. */
 export type EvalSplitName = SplitName | "Selection";
@@ -38,14 +39,16 @@ export function isEvalSplit(name: unknown): name is EvalSplitName {
 
 /** The `--split` flag of `evaluate`, `compare` and `calibrate`, checked. */
 export function parseEvalSplit(value: string | undefined): EvalSplitName {
-  if (!isEvalSplit(value)) throw new Error(`--split must be one of ${EVAL_SPLITS.join(", ")}`);
+  if (!isEvalSplit(value)) {
+    throw new UsageError(`--split must be one of ${EVAL_SPLITS.join(", ")}, got "${value}"`);
+  }
   return value;
 }
 
 /** The `--tta` flag of `evaluate`, `compare` and `calibrate`, checked. */
 export function parseTta(value: string | undefined): Tta {
   if (value !== "none" && value !== "flip" && value !== "tencrop") {
-    throw new Error("--tta must be none, flip or tencrop");
+    throw new UsageError(`--tta must be none, flip or tencrop, got "${value}"`);
   }
   return value;
 }

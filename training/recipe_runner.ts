@@ -13,7 +13,7 @@
  */
 import { join, resolve } from "node:path";
 import { describeStep, type Recipe, type RecipeStep } from "./recipe.ts";
-import { readRunHistory } from "./history.ts";
+import { readRunHistory } from "./loop/history.ts";
 
 /** What a step has done so far. */
 export interface StepState {
@@ -111,7 +111,7 @@ export function stepCommand(
       );
     }
     return {
-      script: "train.ts",
+      script: "commands/train.ts",
       args: [
         ...args,
         ...recipe.trainFlags,
@@ -122,7 +122,7 @@ export function stepCommand(
   }
   if (step.kind === "average") {
     return {
-      script: "average_run.ts",
+      script: "commands/average.ts",
       args: [
         "--run",
         join(root, step.run),

@@ -11,6 +11,7 @@ import { defaultConfig, mergeConfig, type TrainConfig } from "./config.ts";
 import { toTrainData } from "./dataset.ts";
 import { exportModel, type ExportResult } from "./export.ts";
 import { readRunSelection } from "./selection_run.ts";
+import type { EpochRecord } from "./loop/history.ts";
 
 /** The run's `config.json`, completed with defaults, with an optional quantization override. */
 export async function readRunConfig(
@@ -71,4 +72,15 @@ export async function exportFromRun(
     runDir: options.run,
     selection: await readRunSelection(options.run),
   });
+}
+
+/** The epoch whose weights `RUN/best/` holds: from the checkpoint state, else the history's best. */
+export async function bestEpoch(runDir: string, history: EpochRecord[]): Promise<number> {
+  try {
+    const state = JSON.parse(await Deno.readTextFile(join(runDir, "checkpoint", "state.json")));
+    if (typeof state?.best?.epoch === "number") return state.best.epoch;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return history.reduce((best, e) => (e.valAccuracy > best.valAccuracy ? e : best)).epoch;
 }

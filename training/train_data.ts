@@ -18,7 +18,7 @@ import {
   FERPLUS_COLUMNS,
   type FerPlusSplitVotes,
   readFerPlusVotes,
-} from "./ferplus.ts";
+} from "./targets/ferplus.ts";
 import { selectionIndices, selectionRecord, splitSelection } from "./selection.ts";
 
 /** One part of a run's data: images, their name in logs and charts, FER+ soft targets if any. */

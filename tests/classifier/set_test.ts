@@ -17,7 +17,7 @@ import {
 } from "../../src/classifier/set_classifier.ts";
 import { readModelFolder, readModelMetadata } from "../../src/model/io.ts";
 import { FER_EMOTIONS } from "../../src/face.ts";
-import { makeModelSet } from "../../training/make_set.ts";
+import { makeModelSet } from "../../training/model_set.ts";
 import { writeNudgedTinyModel } from "../training/eval_fixtures.ts";
 import { withTempDir } from "../temp_dir.ts";
 import { expectedSetRows, seededFace, writeTinySet } from "./tiny_set.ts";

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { loadLayersModelDir } from "../../src/model/io.ts";
 import { FER_INPUT } from "../../src/model/metadata.ts";
 import { mirrorFace } from "../../src/classifier/views.ts";
-import { makeModelSet } from "../../training/make_set.ts";
+import { makeModelSet } from "../../training/model_set.ts";
 import { writeNudgedTinyModel } from "../training/eval_fixtures.ts";
 
 /** Member settings: weight, pixel scale and mirror tie as the set test expects them. */

@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { defineFlags, numberFlag, parseFlags } from "../../term/flags.ts";
+import { runMain } from "../../term/run_main.ts";
 import { bogusHuffmanJpeg, corruptStripesPng, faceJpeg, stripesPng } from "../image/bad_images.ts";
 
 const ROOT = new URL("../../", import.meta.url);
@@ -60,79 +61,96 @@ async function predict(base: string, bytes: Uint8Array): Promise<[number, string
   return [response.status, JSON.stringify(body)];
 }
 
-const { values } = parseArgs({
-  args: Deno.args,
+const FLAGS = defineFlags({
+  help: `deno task soak:decode [flags]
+
+The decoder soak of issue 23 against a real server on 127.0.0.1: bad JPEGs and corrupt PNGs in a
+row, then the valid images must get the same answers and the server's RSS may grow by at most
+${MAX_GROWTH_MB} MB. Exits 1 if either fails.
+
+  --jpegs N        JPEGs that make mozjpeg exit(1) (default 200)
+  --big-pngs N     corrupt 4096x4096 PNGs (default 100)
+  --small-pngs N   corrupt 640x480 PNGs (default 500)
+`,
   options: {
     jpegs: { type: "string", default: "200" },
     "big-pngs": { type: "string", default: "100" },
     "small-pngs": { type: "string", default: "500" },
   },
 });
-const face = await faceJpeg();
-const valid: [string, Uint8Array][] = [
-  ["face JPEG 640x480", face],
-  ["PNG 4096x4096", stripesPng(4096, 4096)],
-  ["PNG 640x480", stripesPng(640, 480)],
-];
-const phases: [string, Uint8Array, number][] = [
-  ["exit(1) JPEG 640x480", bogusHuffmanJpeg(face), Number(values.jpegs)],
-  ["corrupt PNG 4096x4096", corruptStripesPng(4096, 4096), Number(values["big-pngs"])],
-  ["corrupt PNG 640x480", corruptStripesPng(640, 480), Number(values["small-pngs"])],
-];
 
-const server = await startServer();
-let ok = true;
-try {
-  // RSS saw-tooths with garbage collection (a valid 4096x4096 PNG alone is 64 MiB of RGBA), so
-  // it is compared at the same point of the cycle: the highest reading over three rounds of the
-  // valid images, before and after the bad ones.
-  const expected = new Map<string, string>();
-  const validRounds = async (): Promise<number> => {
-    const readings: number[] = [];
-    let same = 0;
-    for (let round = 0; round < 3; round++) {
-      for (const [name, bytes] of valid) {
-        const [status, body] = await predict(server.base, bytes);
-        if (!expected.has(name)) expected.set(name, body);
-        if (status === 200 && body === expected.get(name)) same++;
-        else console.log(`${name}: ${status}, CHANGED: ${body}`);
+async function main(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, FLAGS);
+  const count = (name: keyof typeof values) =>
+    numberFlag(name, values[name], { integer: true, min: 0 })!;
+  const face = await faceJpeg();
+  const valid: [string, Uint8Array][] = [
+    ["face JPEG 640x480", face],
+    ["PNG 4096x4096", stripesPng(4096, 4096)],
+    ["PNG 640x480", stripesPng(640, 480)],
+  ];
+  const phases: [string, Uint8Array, number][] = [
+    ["exit(1) JPEG 640x480", bogusHuffmanJpeg(face), count("jpegs")],
+    ["corrupt PNG 4096x4096", corruptStripesPng(4096, 4096), count("big-pngs")],
+    ["corrupt PNG 640x480", corruptStripesPng(640, 480), count("small-pngs")],
+  ];
+
+  const server = await startServer();
+  let ok = true;
+  try {
+    // RSS saw-tooths with garbage collection (a valid 4096x4096 PNG alone is 64 MiB of RGBA), so
+    // it is compared at the same point of the cycle: the highest reading over three rounds of the
+    // valid images, before and after the bad ones.
+    const expected = new Map<string, string>();
+    const validRounds = async (): Promise<number> => {
+      const readings: number[] = [];
+      let same = 0;
+      for (let round = 0; round < 3; round++) {
+        for (const [name, bytes] of valid) {
+          const [status, body] = await predict(server.base, bytes);
+          if (!expected.has(name)) expected.set(name, body);
+          if (status === 200 && body === expected.get(name)) same++;
+          else console.log(`${name}: ${status}, CHANGED: ${body}`);
+        }
+        readings.push(await rssMb(server.pid));
       }
-      readings.push(await rssMb(server.pid));
-    }
-    if (same < 3 * valid.length) ok = false;
+      if (same < 3 * valid.length) ok = false;
+      console.log(
+        `valid images x3: ${same} of ${3 * valid.length} answered 200 as at first; ` +
+          `RSS ${readings.map(Math.round).join(", ")} MB`,
+      );
+      return Math.max(...readings);
+    };
+    const before = await validRounds();
     console.log(
-      `valid images x3: ${same} of ${3 * valid.length} answered 200 as at first; ` +
-        `RSS ${readings.map(Math.round).join(", ")} MB`,
+      "| inputs | count | statuses | seconds | RSS after, MB |\n| --- | ---: | --- | ---: | ---: |",
     );
-    return Math.max(...readings);
-  };
-  const before = await validRounds();
-  console.log(
-    "| inputs | count | statuses | seconds | RSS after, MB |\n| --- | ---: | --- | ---: | ---: |",
-  );
-  for (const [name, bytes, count] of phases) {
-    const statuses = new Map<number, number>();
-    const started = performance.now();
-    for (let i = 0; i < count; i++) {
-      const [status] = await predict(server.base, bytes);
-      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    for (const [name, bytes, count] of phases) {
+      const statuses = new Map<number, number>();
+      const started = performance.now();
+      for (let i = 0; i < count; i++) {
+        const [status] = await predict(server.base, bytes);
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const histogram = [...statuses].map(([s, n]) => `${s} x${n}`).join(", ");
+      if ([...statuses.keys()].some((s) => s !== 422)) ok = false;
+      console.log(
+        `| ${name} | ${count} | ${histogram} | ${seconds.toFixed(1)} | ` +
+          `${(await rssMb(server.pid)).toFixed(0)} |`,
+      );
     }
-    const seconds = (performance.now() - started) / 1000;
-    const histogram = [...statuses].map(([s, n]) => `${s} x${n}`).join(", ");
-    if ([...statuses.keys()].some((s) => s !== 422)) ok = false;
+    const after = await validRounds();
+    const growth = after - before;
+    if (growth > MAX_GROWTH_MB) ok = false;
     console.log(
-      `| ${name} | ${count} | ${histogram} | ${seconds.toFixed(1)} | ` +
-        `${(await rssMb(server.pid)).toFixed(0)} |`,
+      `server RSS peak ${before.toFixed(0)} -> ${after.toFixed(0)} MB (${growth >= 0 ? "+" : ""}` +
+        `${growth.toFixed(0)} MB; limit +${MAX_GROWTH_MB} MB): ${ok ? "PASS" : "FAIL"}`,
     );
+  } finally {
+    await server.stop();
   }
-  const after = await validRounds();
-  const growth = after - before;
-  if (growth > MAX_GROWTH_MB) ok = false;
-  console.log(
-    `server RSS peak ${before.toFixed(0)} -> ${after.toFixed(0)} MB (${growth >= 0 ? "+" : ""}` +
-      `${growth.toFixed(0)} MB; limit +${MAX_GROWTH_MB} MB): ${ok ? "PASS" : "FAIL"}`,
-  );
-} finally {
-  await server.stop();
+  return ok ? 0 : 1;
 }
-if (!ok) Deno.exit(1);
+
+if (import.meta.main) await runMain("soak:decode", main);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { assertAlmostEquals, assertEquals, assertOk, assertThrows } from "../assert.ts";
 import { readModelMetadata } from "../../src/model/io.ts";
 import { toTrainData } from "../../training/dataset.ts";
-import { EPOCHS_DIR, runTraining } from "../../training/run.ts";
+import { EPOCHS_DIR, runTraining } from "../../training/loop/loop.ts";
 import {
   averageWeightLists,
   formatEpochSelection,

@@ -8,8 +8,8 @@
  */
 import { parseLabelsCsv } from "../../training/photos/labels_csv.ts";
 import { summarizePhotos } from "../../training/photos/metrics.ts";
-import { type PhotoPrediction, predictPhotos } from "../../training/photos/run.ts";
-import { photoModes } from "../../training/evaluate_photos.ts";
+import { type PhotoPrediction, predictPhotos } from "../../training/photos/predict_photos.ts";
+import { photoModes } from "../../training/photos/evaluate_folder.ts";
 import { encodeGrayPng } from "../../training/data/png.ts";
 import { FER_EMOTIONS } from "../../src/face.ts";
 import type { DetectedFace } from "../../src/detector/types.ts";
@@ -174,7 +174,7 @@ Deno.test("modes: detect on runs each alignment, detect off runs the whole photo
   assertEquals(photoModes("off", "both"), [{ detect: false, align: false }]);
 });
 
-const SCRIPT = new URL("../../training/evaluate_photos.ts", import.meta.url).pathname;
+const SCRIPT = new URL("../../training/commands/evaluate_photos.ts", import.meta.url).pathname;
 
 async function cli(args: string[]) {
   const out = await new Deno.Command(Deno.execPath(), {
@@ -194,7 +194,7 @@ Deno.test("CLI: --help exits 0, unknown flags and bad values exit 2 with one lin
     const bad = await cli(args);
     assertEquals(bad.code, 2, `${args.join(" ")}: ${bad.stderr}`);
     assertEquals(bad.stderr.trim().split("\n").length, 1, bad.stderr);
-    assertOk(bad.stderr.startsWith("evaluate:photos: "), bad.stderr);
+    assertOk(bad.stderr.startsWith("deno task evaluate:photos: "), bad.stderr);
   }
 });
 

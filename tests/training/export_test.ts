@@ -5,7 +5,7 @@ import { readModelMetadata } from "../../src/model/io.ts";
 import { defaultConfig, mergeConfig } from "../../training/config.ts";
 import { toTrainData } from "../../training/dataset.ts";
 import { exportModel } from "../../training/export.ts";
-import { evaluateModelDir } from "../../training/evaluate.ts";
+import { evaluateModelDir } from "../../training/evaluation.ts";
 import { syntheticSplit, writeSyntheticPrepared } from "./synthetic.ts";
 import { tinyDefaultModel } from "./tiny_training.ts";
 

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { assertEquals, assertOk, assertThrows } from "../assert.ts";
 import { withTempDir } from "../temp_dir.ts";
 import { MirrorSymmetry } from "../../training/models/mirror_symmetry.ts";
-import { buildModel } from "../../training/models/mod.ts";
-import { runTraining } from "../../training/run.ts";
+import { buildModel, modelAfterStep } from "../../training/models/mod.ts";
+import { runTraining } from "../../training/loop/loop.ts";
 import { averageRun } from "../../training/average_run.ts";
 import { loadLayersModelDir, readModelMetadata } from "../../src/model/io.ts";
 import { exportModel } from "../../training/export.ts";
@@ -59,6 +59,18 @@ Deno.test("projecting a tied model again leaves its weights unchanged", async ()
   model.getWeights().forEach((w, i) =>
     assertEquals(Array.from(w.dataSync()), Array.from(before[i]))
   );
+  model.dispose();
+});
+
+Deno.test("a mirror-tied model registers the projection as its after-step work; others none", async () => {
+  await useWasmTraining();
+  const model = tinyDefaultModel(7, 6);
+  assertEquals(modelAfterStep(model, { mirrorSymmetric: false }), []);
+  const hooks = modelAfterStep(model, { mirrorSymmetric: true });
+  assertEquals(hooks.map((h) => h.name), ["mirror tie"]);
+  assertOk(MirrorSymmetry.of(model).maxAsymmetry() > 1e-3, "starts untied");
+  hooks[0].run();
+  assertEquals(MirrorSymmetry.of(model).maxAsymmetry(), 0);
   model.dispose();
 });
 

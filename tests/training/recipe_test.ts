@@ -32,7 +32,7 @@ function fakeScripts(calls: string[][], failAt?: { call: number; code: number; e
     calls.push([script, ...args]);
     const flag = (name: string) => args[args.indexOf(name) + 1];
     const failing = failAt?.call === calls.length;
-    if (script === "train.ts") {
+    if (script === "commands/train.ts") {
       const runDir = flag("--run-dir");
       const epochs = failing ? failAt!.epochs ?? 0 : Number(flag("--epochs"));
       await Deno.mkdir(join(runDir, "epochs"), { recursive: true });
@@ -64,11 +64,11 @@ Deno.test("runRecipe runs the steps in order with the CLI flags, then skips them
     assertEquals(first.complete, true);
     assertEquals(first.executed, 6);
     assertEquals(calls.map((c) => c[0]), [
-      "train.ts",
-      "train.ts",
-      "average_run.ts",
-      "train.ts",
-      "average_run.ts",
+      "commands/train.ts",
+      "commands/train.ts",
+      "commands/average.ts",
+      "commands/train.ts",
+      "commands/average.ts",
     ]);
     assertEquals(calls[0].slice(1), [
       "--run-dir",
@@ -148,7 +148,7 @@ Deno.test("runRecipe stops at an interrupted step and the next call continues fr
     assertEquals(resumed.complete, true);
     assertEquals(resumed.executed, 5);
     assertEquals(calls[2].slice(0, 6), [
-      "train.ts",
+      "commands/train.ts",
       "--run-dir",
       join(root, "base"),
       "--resume",

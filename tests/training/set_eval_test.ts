@@ -11,7 +11,7 @@ import { assertAlmostEquals, assertEquals, assertOk } from "../assert.ts";
 import { useWasmBackend } from "../../src/backend.ts";
 import { loadClassifier } from "../../src/classifier/load.ts";
 import { scoreModelDir } from "../../training/score.ts";
-import { compareModelDirs } from "../../training/compare.ts";
+import { compareModelDirs } from "../../training/compare/models.ts";
 import { argmaxRows } from "../../training/metrics.ts";
 import { TINY_SET_MEMBERS, writeTinySet } from "../classifier/tiny_set.ts";
 import { runTrainingCli, writeSevenClassData } from "./eval_fixtures.ts";
@@ -83,7 +83,7 @@ Deno.test("evaluate, compare and calibrate accept a set folder on the command li
     const correct = [...argmaxRows(scored.scores, 7)].filter((p, i) =>
       p === scored.labels[i]
     ).length;
-    const evaluated = await runTrainingCli("evaluate.ts", [
+    const evaluated = await runTrainingCli("commands/evaluate.ts", [
       "--model",
       setDir,
       "--data",
@@ -95,7 +95,7 @@ Deno.test("evaluate, compare and calibrate accept a set folder on the command li
     const accuracy = /accuracy\s+([\d.]+)%/i.exec(evaluated.out);
     assertOk(accuracy, evaluated.out);
     assertAlmostEquals(Number(accuracy[1]), (correct / 70) * 100, 0.06);
-    const compared = await runTrainingCli("compare.ts", [
+    const compared = await runTrainingCli("commands/compare.ts", [
       join(dir, "a"),
       setDir,
       "--data",
@@ -105,7 +105,7 @@ Deno.test("evaluate, compare and calibrate accept a set folder on the command li
     assertEquals(compared.code, 0, compared.out);
     const json = JSON.parse(compared.out.slice(compared.out.indexOf("{")));
     assertAlmostEquals(json.accuracyB, correct / 70, 1e-12);
-    const fit = await runTrainingCli("calibrate.ts", ["--model", setDir, "--data", data]);
+    const fit = await runTrainingCli("commands/calibrate.ts", ["--model", setDir, "--data", data]);
     assertEquals(fit.code, 0, fit.out);
     const meta = JSON.parse(await Deno.readTextFile(join(setDir, "fer-model.json")));
     assertEquals([meta.kind, meta.members.length, meta.calibration.split], ["set", 2, "Selection"]);

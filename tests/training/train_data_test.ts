@@ -3,7 +3,7 @@ import { assertEquals, assertOk } from "../assert.ts";
 import { FER_EMOTIONS } from "../../src/face.ts";
 import { defaultConfig, mergeConfig } from "../../training/config.ts";
 import { readRunData } from "../../training/train_data.ts";
-import { sevenClassVotes } from "../../training/ferplus_mix.ts";
+import { sevenClassVotes } from "../../training/targets/ferplus_mix.ts";
 import { selectionIndices } from "../../training/selection.ts";
 import { syntheticSplit, writeSyntheticPrepared } from "./synthetic.ts";
 import { withTempDir } from "../temp_dir.ts";

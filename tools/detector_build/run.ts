@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { defineFlags, parseFlags } from "../../term/flags.ts";
+import { runMain } from "../../term/run_main.ts";
 import { OUTPUT_DIR, packageBlazeFace, PACKAGED_MODELS, SOURCE_DIR } from "./build.ts";
 
 async function sha256(bytes: Uint8Array): Promise<string> {
@@ -12,8 +13,18 @@ async function sha256(bytes: Uint8Array): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-if (import.meta.main) {
-  const { values } = parseArgs({ args: Deno.args, options: { check: { type: "boolean" } } });
+const FLAGS = defineFlags({
+  help: `deno task build:detector [--check]
+
+Writes the BlazeFace models with TFLite metadata to static/models/.
+
+  --check   only verify that the committed files equal a fresh build (exit 1 otherwise)
+`,
+  options: { check: { type: "boolean", default: false } },
+});
+
+async function main(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, FLAGS);
   let stale = 0;
   await Deno.mkdir(OUTPUT_DIR, { recursive: true });
   for (const config of PACKAGED_MODELS) {
@@ -35,6 +46,9 @@ if (import.meta.main) {
   }
   if (stale > 0) {
     console.error(`${stale} model(s) differ from a fresh build; run \`deno task build:detector\``);
-    Deno.exit(1);
+    return 1;
   }
+  return 0;
 }
+
+if (import.meta.main) await runMain("build:detector", main);

@@ -18,7 +18,8 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { defineFlags, parseFlags, UsageError } from "../../term/flags.ts";
+import { runMain } from "../../term/run_main.ts";
 import { loadAssets } from "./fuzz.ts";
 import { httpTarget, loopbackBase, type Target } from "./targets.ts";
 import { startServer } from "./server_process.ts";
@@ -42,35 +43,48 @@ export interface LoadArgs {
   maxRssBytes: number;
 }
 
-/** Parses `args` (e.g. `Deno.args`). */
+const FLAGS = defineFlags({
+  help: `deno task bench:load [flags]
+
+Issue 23's load figures over loopback, against a fresh server process per scenario (or --target).
+
+  --scenario S      mixed | sequences | huge-png | all (default all)
+  --clients N       concurrent clients of the mixed load (default 16)
+  --seconds S       length of the mixed load, at most 600 (default 60)
+  --bad-share X     share of bad inputs in the mixed load (default 0.4)
+  --bad-mix M       fuzz | cheap: which bad inputs (default fuzz)
+  --seed N          seed of the bad inputs (default 1)
+  --target URL      a running loopback server instead of a spawned one
+  --max-rss-mb MB   a spawned server over this RSS is killed (default 3000)
+`,
+  options: {
+    scenario: { type: "string", default: "all" },
+    clients: { type: "string", default: "16" },
+    seconds: { type: "string", default: "60" },
+    "bad-share": { type: "string", default: "0.4" },
+    "bad-mix": { type: "string", default: "fuzz" },
+    seed: { type: "string", default: "1" },
+    target: { type: "string" },
+    "max-rss-mb": { type: "string", default: "3000" },
+  },
+});
+
+/** Parses `args` (e.g. `Deno.args`); a bad flag or value is a {@link UsageError}. */
 export function parseLoadArgs(args: string[]): LoadArgs {
-  const { values } = parseArgs({
-    args,
-    options: {
-      scenario: { type: "string", default: "all" },
-      clients: { type: "string", default: "16" },
-      seconds: { type: "string", default: "60" },
-      "bad-share": { type: "string", default: "0.4" },
-      "bad-mix": { type: "string", default: "fuzz" },
-      seed: { type: "string", default: "1" },
-      target: { type: "string" },
-      "max-rss-mb": { type: "string", default: "3000" },
-    },
-    strict: true,
-  });
+  const { values } = parseFlags(args, FLAGS);
   const scenario = values.scenario;
   if (scenario !== "all" && !SCENARIOS.includes(scenario as Scenario)) {
-    throw new RangeError(`--scenario must be all or one of ${SCENARIOS.join(", ")}`);
+    throw new UsageError(`--scenario must be all or one of ${SCENARIOS.join(", ")}`);
   }
   const number = (name: string, raw: string, lo: number, hi: number) => {
     const n = Number(raw);
     if (!(n >= lo && n <= hi)) {
-      throw new RangeError(`--${name} must be from ${lo} to ${hi}, got "${raw}"`);
+      throw new UsageError(`--${name} must be from ${lo} to ${hi}, got "${raw}"`);
     }
     return n;
   };
   if (values["bad-mix"] !== "fuzz" && values["bad-mix"] !== "cheap") {
-    throw new RangeError(`--bad-mix must be fuzz or cheap`);
+    throw new UsageError(`--bad-mix must be fuzz or cheap, got "${values["bad-mix"]}"`);
   }
   if (values.target) loopbackBase(values.target);
   return {
@@ -140,8 +154,8 @@ async function withTarget(
   }
 }
 
-if (import.meta.main) {
-  const args = parseLoadArgs(Deno.args);
+async function main(argv: string[]): Promise<number> {
+  const args = parseLoadArgs(argv);
   const assets = await loadAssets();
   let failed = false;
   for (const scenario of args.scenarios) {
@@ -156,5 +170,7 @@ if (import.meta.main) {
     console.log(lines.join("\n"));
     failed ||= lines.some((line) => /FAIL|EXITED/.test(line));
   }
-  if (failed) Deno.exitCode = 1;
+  return failed ? 1 : 0;
 }
+
+if (import.meta.main) await runMain("bench:load", main);

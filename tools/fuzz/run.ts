@@ -20,7 +20,8 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { defineFlags, parseFlags, UsageError } from "../../term/flags.ts";
+import { runMain } from "../../term/run_main.ts";
 import { ProgressBar } from "../../term/progress.ts";
 import { corpusCases, GENERATORS, randomCase } from "./generators.ts";
 import { failures, type FuzzReport, loadAssets, runFuzz } from "./fuzz.ts";
@@ -60,29 +61,46 @@ function integer(name: string, value: string | undefined, fallback?: number): nu
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) {
-    throw new RangeError(`--${name} must be a whole number, got "${value}"`);
+    throw new UsageError(`--${name} must be a whole number, got "${value}"`);
   }
   return n;
 }
 
-/** Parses `args` (e.g. `Deno.args`). */
+const FLAGS = defineFlags({
+  help: `deno task fuzz [flags]
+
+Sends issue 23's reproductions, then seeded random cases, with the canary after every case, and
+prints the status histogram, 5xx, poisonings, stalls and RSS. Exits 1 on any finding.
+
+  --seed N           seed of the random cases (default 1)
+  --count N          random cases (default 500; unbounded with only --seconds)
+  --seconds S        stop after S seconds
+  --target T         in-process (default: the real app in a worker), spawn (deno task start's
+                     server on a free 127.0.0.1 port, restarted when needed) or http://127.0.0.1:PORT
+  --pid PID          with a URL target: the process whose RSS to read
+  --case I           rebuild and send only random case I of --seed (reproduces one finding)
+  --no-corpus        skip the reproductions
+  --generators a,b   only these generators
+  --stall-ms MS      an answer slower than this is a stall (default 10000)
+  --max-rss-mb MB    the memory cap (default 3000)
+`,
+  options: {
+    seed: { type: "string" },
+    count: { type: "string" },
+    seconds: { type: "string" },
+    target: { type: "string" },
+    pid: { type: "string" },
+    case: { type: "string" },
+    "no-corpus": { type: "boolean" },
+    "stall-ms": { type: "string" },
+    generators: { type: "string" },
+    "max-rss-mb": { type: "string" },
+  },
+});
+
+/** Parses `args` (e.g. `Deno.args`); a bad flag or value is a {@link UsageError}. */
 export function parseFuzzArgs(args: string[]): FuzzArgs {
-  const { values } = parseArgs({
-    args,
-    options: {
-      seed: { type: "string" },
-      count: { type: "string" },
-      seconds: { type: "string" },
-      target: { type: "string" },
-      pid: { type: "string" },
-      case: { type: "string" },
-      "no-corpus": { type: "boolean" },
-      "stall-ms": { type: "string" },
-      generators: { type: "string" },
-      "max-rss-mb": { type: "string" },
-    },
-    strict: true,
-  });
+  const { values } = parseFlags(args, FLAGS);
   const seconds = integer("seconds", values.seconds);
   return {
     seed: integer("seed", values.seed, 1)!,
@@ -136,8 +154,9 @@ async function health(target: Target): Promise<string> {
   return `${answer.status} ${answer.body.slice(0, 300)}`;
 }
 
-if (import.meta.main) {
-  const args = parseFuzzArgs(Deno.args);
+async function main(argv: string[]): Promise<number> {
+  const args = parseFuzzArgs(argv);
+  let code = 0;
   let latest: FuzzReport | undefined;
   const limits = { hardLimitMs: HARD_LIMIT_MS, maxRssBytes: args.maxRssBytes };
   const onOverCap = (message: string) => {
@@ -181,10 +200,13 @@ if (import.meta.main) {
     if ("restarts" in target) {
       console.log(`server restarts: ${(target as { restarts(): number }).restarts()}`);
     }
-    if (failures(report).length > 0) Deno.exitCode = 1;
+    if (failures(report).length > 0) code = 1;
   } finally {
     await target.close();
   }
-  // A worker stuck in a stalled request would otherwise keep the process alive until it finishes.
-  Deno.exit();
+  return code;
 }
+
+// runMain exits: a worker stuck in a stalled request would otherwise keep the process alive until
+// it finishes.
+if (import.meta.main) await runMain("fuzz", main);

@@ -17,7 +17,7 @@ import {
 } from "../svm/mod.ts";
 import { FER_EMOTIONS } from "../../src/face.ts";
 import { defaultConfig, mergeConfig, type TrainConfig } from "../config.ts";
-import { runTraining } from "../run.ts";
+import { runTraining } from "../loop/loop.ts";
 import { type Cell, cellExpressions } from "./grid.ts";
 import { selectExpressions } from "./subset.ts";
 

@@ -8,6 +8,8 @@ import { buildModelA } from "./model_a.ts";
 import { buildModelB } from "./model_b.ts";
 import { buildDefaultModel } from "./default_model.ts";
 import type { ModelName, ModelOptions } from "./spec.ts";
+import { MirrorSymmetry } from "./mirror_symmetry.ts";
+import type { AfterStep } from "../loop/after_step.ts";
 
 export { buildModelA } from "./model_a.ts";
 export { buildModelB } from "./model_b.ts";
@@ -25,6 +27,20 @@ export function buildModel(name: ModelName, options: ModelOptions): tf.LayersMod
     case "default":
       return buildDefaultModel(options);
   }
+}
+
+/**
+ * The after-step work a model of `options` needs while it trains: for a mirror-tied model, the
+ * projection back onto tied weights (an optimizer step moves a weight and its mirror partner
+ * apart). Throws, naming the layer, when `model` cannot be tied.
+ */
+export function modelAfterStep(
+  model: tf.LayersModel,
+  options: { mirrorSymmetric?: boolean },
+): AfterStep[] {
+  if (!options.mirrorSymmetric) return [];
+  const symmetry = MirrorSymmetry.of(model);
+  return [{ name: "mirror tie", run: () => symmetry.project() }];
 }
 
 /** A one-line description of the named model's architecture. */

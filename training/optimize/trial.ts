@@ -13,8 +13,10 @@ import { readManifest } from "../data/cache.ts";
 import { setupTrainingBackend } from "../backend.ts";
 import { type TrainConfig, validateConfig } from "../config.ts";
 import { limitSplit } from "../dataset.ts";
-import { runTraining } from "../run.ts";
+import { runTraining } from "../loop/loop.ts";
 import { readRunData } from "../train_data.ts";
+import { TargetList } from "../loop/targets.ts";
+import { ferPlusTargets } from "../targets/ferplus.ts";
 import type { TrialOutcome } from "./search.ts";
 
 /**
@@ -32,10 +34,12 @@ export async function runTrial(config: TrainConfig, valLimit = 0): Promise<Trial
     val,
     valName: data.val.name,
     labels: data.labels,
-    softTargets: data.train.softTargets && {
-      train: data.train.softTargets,
-      val: data.val.softTargets!.subarray(0, val.count * k),
-    },
+    // FER+ mode's votes; a trial trains without a teacher, whatever the base config names.
+    targets: new TargetList(
+      data.train.softTargets
+        ? [ferPlusTargets(data.train.softTargets, data.val.softTargets!.subarray(0, val.count * k))]
+        : [],
+    ),
     progress: false,
   });
   result.model.dispose();

@@ -1,5 +1,5 @@
 /**
- * `deno task prepare:photos`: prepared data for fine-tuning on real photos. Every photo of one
+ * The work behind `deno task prepare:photos`: prepared data for fine-tuning on real photos. Every photo of one
  * fold of a labelled folder goes through the server's own path (decode, detect with retry, align,
  * crop to 48x48 gray: `predictPhotos`), and its crop joins a copy of FER2013 Training, repeated
  * `--repeat` times so a few hundred photos weigh against 28,709 faces. PublicTest is copied as it
@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { join, resolve } from "node:path";
 import { useWasmBackend } from "../../src/backend.ts";
 import { loadClassifier } from "../../src/classifier/load.ts";
@@ -22,21 +21,9 @@ import {
 } from "../data/cache.ts";
 import { FER_PIXELS } from "../../src/face.ts";
 import { ProgressBar } from "../../term/progress.ts";
-import { runMain } from "../../term/run_main.ts";
 import { parseLabelsCsv } from "./labels_csv.ts";
-import { predictPhotos } from "./run.ts";
+import { predictPhotos } from "./predict_photos.ts";
 import { photoFold } from "./folds.ts";
-
-const HELP = `deno task prepare:photos --dir PHOTOS --base PREPARED --out OUT [flags]
-
-  --dir DIR          photo folder with labels.csv (file,label)
-  --base DIR         prepared FER2013 data to copy (deno task prepare)
-  --out DIR          the new prepared data folder
-  --folds N          person-disjoint folds (default 2)
-  --train-fold K     the fold whose photos join Training (default 0)
-  --repeat R         copies of each photo crop in Training (default 8)
-  --model DIR        model whose detector path crops (default models/default; only crops are kept)
-`;
 
 /** Appends `extra` images and labels, each `repeat` times, to `split`. */
 export function appendRepeated(
@@ -60,43 +47,39 @@ export function appendRepeated(
   return { split: split.split, count: at, images: out, labels: outLabels, features: {} };
 }
 
-async function main(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      dir: { type: "string" },
-      base: { type: "string" },
-      out: { type: "string" },
-      folds: { type: "string", default: "2" },
-      "train-fold": { type: "string", default: "0" },
-      repeat: { type: "string", default: "8" },
-      model: { type: "string", default: "models/default" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (!values.dir || !values.base || !values.out) {
-    throw new Error("--dir, --base and --out are needed");
-  }
-  const folds = Number(values.folds), trainFold = Number(values["train-fold"]);
-  const repeat = Number(values.repeat);
-  if (!(trainFold >= 0 && trainFold < folds)) throw new Error("--train-fold must be < --folds");
-  if (!(Number.isInteger(repeat) && repeat >= 1)) throw new Error("--repeat must be >= 1");
-  const manifest = await readManifest(values.base);
+/** Inputs of {@link prepareFineTuneData}. */
+export interface FineTuneDataOptions {
+  /** Photo folder with `labels.csv`. */
+  dir: string;
+  /** Prepared FER2013 data to copy. */
+  base: string;
+  /** The new prepared data folder. */
+  out: string;
+  /** Person-disjoint folds. */
+  folds: number;
+  /** The fold whose photos join Training. */
+  trainFold: number;
+  /** Copies of each photo crop in Training. */
+  repeat: number;
+  /** Model whose detector path crops (only the crops are kept). */
+  model: string;
+}
+
+/** Writes the fine-tuning data and the other folds' `labels.csv` folders (see the module doc). */
+export async function prepareFineTuneData(o: FineTuneDataOptions): Promise<void> {
+  const { folds, trainFold, repeat } = o;
+  const manifest = await readManifest(o.base);
   const { photos, bad } = await parseLabelsCsv(
-    await Deno.readFile(join(values.dir, "labels.csv")),
+    await Deno.readFile(join(o.dir, "labels.csv")),
     manifest.labels,
   );
   for (const row of bad) console.error(`labels.csv line ${row.line}: ${row.reason}`);
   const train = photos.filter((p) => photoFold(p.file, folds) === trainFold);
   await useWasmBackend();
-  const classifier = await loadClassifier(values.model, { keepBackend: true });
+  const classifier = await loadClassifier(o.model, { keepBackend: true });
   const detector = await createFaceDetector({ keepBackend: true });
   const bar = new ProgressBar({ label: "photo crops", total: train.length, unit: "photos" });
-  const records = await predictPhotos(values.dir, train, { detector, classifier }, {
+  const records = await predictPhotos(o.dir, train, { detector, classifier }, {
     detect: true,
     align: true,
   }, { onProgress: (done) => bar.update(done) });
@@ -110,9 +93,9 @@ async function main(args: string[]): Promise<number> {
     crops.push(r.crop);
     labels.push(manifest.labels.indexOf(r.label));
   }
-  const training = await readPreparedSplit(values.base, "Training", { features: [] });
+  const training = await readPreparedSplit(o.base, "Training", { features: [] });
   const merged = appendRepeated(training, crops, labels, repeat);
-  await writePreparedSplit(values.out, merged);
+  await writePreparedSplit(o.out, merged);
   const splits: typeof manifest.splits = {
     Training: {
       count: merged.count,
@@ -122,27 +105,27 @@ async function main(args: string[]): Promise<number> {
   for (const name of ["PublicTest", "PrivateTest"] as const) {
     if (!manifest.splits[name]) continue;
     await writePreparedSplit(
-      values.out,
-      await readPreparedSplit(values.base, name, { features: [] }),
+      o.out,
+      await readPreparedSplit(o.base, name, { features: [] }),
     );
     splits[name] = manifest.splits[name];
   }
-  await writeManifest(values.out, {
+  await writeManifest(o.out, {
     ...manifest,
     splits,
     features: {},
     options: {
       ...manifest.options,
-      photos: { dir: resolve(values.dir), folds, trainFold, repeat, crops: crops.length },
+      photos: { dir: resolve(o.dir), folds, trainFold, repeat, crops: crops.length },
     },
   });
   for (let k = 0; k < folds; k++) {
-    const folder = join(values.out, `fold-${k}`);
+    const folder = join(o.out, `fold-${k}`);
     await Deno.mkdir(folder, { recursive: true });
     const mine = photos.filter((p) => photoFold(p.file, folds) === k);
     for (const p of mine) {
       await Deno.remove(join(folder, p.file)).catch(() => {});
-      await Deno.symlink(resolve(values.dir, p.file), join(folder, p.file));
+      await Deno.symlink(resolve(o.dir, p.file), join(folder, p.file));
     }
     await Deno.writeTextFile(
       join(folder, "labels.csv"),
@@ -157,7 +140,4 @@ async function main(args: string[]): Promise<number> {
   );
   classifier.dispose();
   detector.dispose();
-  return 0;
 }
-
-if (import.meta.main) await runMain("prepare:photos", main);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { PhotoPrediction } from "./run.ts";
+import type { PhotoPrediction } from "./predict_photos.ts";
 import { reliability } from "../stats/calibration.ts";
 
 /** One class's row of the summary. */

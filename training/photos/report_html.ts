@@ -8,7 +8,7 @@
 import { encodeGrayPng } from "../data/png.ts";
 import { encodeBase64 } from "../experiments/base64.ts";
 import type { PhotoMetrics } from "./metrics.ts";
-import type { PhotoPrediction } from "./run.ts";
+import type { PhotoPrediction } from "./predict_photos.ts";
 
 /** One evaluated mode for the report. */
 export interface ReportSection {

@@ -7,7 +7,7 @@ import {
   readPreparedSplit,
   registerFeatureExtractor,
 } from "../../../training/data/mod.ts";
-import { prepareDataset, type PrepareOptions } from "../../../training/prepare/run.ts";
+import { prepareDataset, type PrepareOptions } from "../../../training/prepare/dataset.ts";
 import { formatSummary } from "../../../training/prepare/summary.ts";
 import { ferFileLines, ferLine, pixelText } from "./fer_rows.ts";
 import { withTempDir } from "../../temp_dir.ts";
@@ -140,7 +140,12 @@ Deno.test("prepare: a failed run (strict, bad row) keeps the previous cache inta
 /** Runs `deno task prepare` with `args`. */
 const run = (...args: string[]) =>
   new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("../../../training/prepare.ts", import.meta.url).pathname, ...args],
+    args: [
+      "run",
+      "-A",
+      new URL("../../../training/commands/prepare.ts", import.meta.url).pathname,
+      ...args,
+    ],
     stdout: "piped",
     stderr: "piped",
   }).output();

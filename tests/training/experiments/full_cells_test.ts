@@ -103,7 +103,7 @@ Deno.test("a smaller budget reaches every cell's command; SVM cells run experime
     assertEquals(args[args.indexOf("--limit") + 1], "100", cell.id);
   }
   assertEquals(cellCommand(cells[5], PATHS, 2), {
-    script: "experiments.ts",
+    script: "commands/experiments.ts",
     args: [
       "--models",
       "svm",

@@ -13,7 +13,7 @@ import type { ChildOutcome, ChildRunner } from "../../../training/experiments/fu
 import type { StudyCell } from "../../../training/experiments/full/cells.ts";
 import type { RunPredictions } from "../../../training/experiments/full/score_run.ts";
 import { cellRunDir, SVM_C, svmDir } from "../../../training/experiments/full/state.ts";
-import type { EpochRecord } from "../../../training/history.ts";
+import type { EpochRecord } from "../../../training/loop/history.ts";
 
 /** A history of `epochs` records whose Selection accuracy peaks at `best`. */
 export function fakeHistory(epochs: number, best = epochs): EpochRecord[] {
@@ -126,7 +126,7 @@ export function fakeChildren(
   return async (script, args): Promise<ChildOutcome> => {
     calls.push({ script, args });
     const flag = (name: string) => args[args.indexOf(name) + 1];
-    if (script === "train.ts") {
+    if (script === "commands/train.ts") {
       if (calls.length === stopAt) {
         await writeFakeRun(args, 1);
         return { code: 130, stop: "SIGTERM" };
@@ -134,7 +134,7 @@ export function fakeChildren(
       await writeFakeRun(args, Number(flag("--epochs")), { exported: true });
       return { code: 0 };
     }
-    if (script === "experiments.ts") {
+    if (script === "commands/experiments.ts") {
       const cell = cells.find((c) =>
         c.model === "svm" && c.featureSet.id === flag("--features") &&
         String(c.classes) === flag("--classes")

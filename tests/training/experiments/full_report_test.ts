@@ -4,7 +4,7 @@ import { type StudyCell, studyCells } from "../../../training/experiments/full/c
 import { fullStudyMain } from "../../../training/experiments/full/main.ts";
 import { cellCommand } from "../../../training/experiments/full/runner.ts";
 import { mcnemarExactP } from "../../../training/stats/paired.ts";
-import { comparePairFiles } from "../../../training/compare.ts";
+import { comparePairFiles } from "../../../training/compare/models.ts";
 import { assertEquals, assertOk } from "../../assert.ts";
 import { withTempDir } from "../../temp_dir.ts";
 import {

@@ -50,12 +50,12 @@ Deno.test("runStudy runs each cell in order, train then score, and a re-run runs
     assertOk(first.complete);
     assertEquals(first.finished, CELLS.map((c) => c.id));
     assertEquals(calls.map((c) => c.script), [
-      "experiments.ts",
-      "train.ts",
+      "commands/experiments.ts",
+      "commands/train.ts",
       "experiments/full/score_run.ts",
-      "train.ts",
+      "commands/train.ts",
       "experiments/full/score_run.ts",
-      "train.ts",
+      "commands/train.ts",
       "experiments/full/score_run.ts",
     ]);
     // Model A is scored at every epoch; the others at the chosen one.

@@ -49,7 +49,7 @@ Deno.test("scoreRun reproduces the exported PublicTest figure of a feature model
     const data = join(dir, "data");
     const run = join(dir, "run");
     await writeFeatureData(data);
-    const trained = await runTrainingCli("train.ts", [
+    const trained = await runTrainingCli("commands/train.ts", [
       ...["--data", data, "--run-dir", run, "--features", "hog", "--width", "0.25"],
       ...["--epochs", "2", "--batch-size", "16", "--lr", "0.01", "--warmup-epochs", "0"],
       ...["--keep-epochs", "--quantization", "none"],

@@ -3,7 +3,7 @@ import { SEED_SPACE } from "../../../training/optimize/space.ts";
 import { bestTrial, runSearch, type TrialRecord } from "../../../training/optimize/search.ts";
 import { readJsonLines } from "../../../training/experiments/jsonl.ts";
 import { searchSvg } from "../../../training/optimize/chart.ts";
-import { splitArgs } from "../../../training/optimize.ts";
+import { splitArgs } from "../../../training/optimize/args.ts";
 import { assertEquals, assertOk, assertThrows } from "../../assert.ts";
 
 const score = (p: Record<string, number | string>) =>

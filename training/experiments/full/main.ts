@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { join, resolve } from "node:path";
 import { readManifest } from "../../data/cache.ts";
 import { FIVE_EXPRESSIONS } from "../grid.ts";
@@ -23,8 +22,10 @@ import { readJsonIfPresent, writeJsonWhole } from "./score_run.ts";
 import { cellState, describeState, type StudyPaths, svmResults } from "./state.ts";
 import { ensureExpressionSubset, subsetDir } from "./subset_data.ts";
 import type { CellView } from "./view.ts";
+import { defineFlags, numberFlag, parseFlags, UsageError } from "../../../term/flags.ts";
 
-const HELP = `deno task experiments --full [flags]
+const FLAGS = defineFlags({
+  help: `deno task experiments --full [flags]
 
 Issue 27's study: SVM cells, the default network on raw pixels / + landmarks / + landmarks + HOG /
 + landmarks + sliding-window HOG at 5 and 7 classes (25 epochs, two seeds for two cells), the
@@ -43,7 +44,19 @@ Run the same command again to continue: finished cells are skipped, the stopped 
                     a smaller budget to try the machinery (every CNN cell's epochs; images per
                     split); kept in study.json, so one root never mixes budgets
   -h, --help        show this help
-`;
+`,
+  options: {
+    root: { type: "string" },
+    data: { type: "string" },
+    only: { type: "string" },
+    workers: { type: "string", default: "2" },
+    "dry-run": { type: "boolean", default: false },
+    "report-only": { type: "boolean", default: false },
+    "report-dir": { type: "string" },
+    epochs: { type: "string" },
+    limit: { type: "string" },
+  },
+});
 
 /** `ROOT/study.json`: what every cell of a root shares. */
 interface StudyRecord {
@@ -52,10 +65,7 @@ interface StudyRecord {
 }
 
 function count(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be an integer >= 1`);
-  return n;
+  return numberFlag(flag, value, { integer: true, min: 1 });
 }
 
 /** The cells' views (every cell of the study, in order) read from `root`. */
@@ -93,29 +103,12 @@ async function checkData(data: string): Promise<void> {
   if (missing.length) throw new Error(`${data} lacks ${missing.join(", ")}; ${hint}`);
 }
 
-/** Runs `deno task experiments --full ARGS` (see {@link HELP}); returns the exit code. */
+/** Runs `deno task experiments --full ARGS` (see its `--help`); returns the exit code. */
 export async function fullStudyMain(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      root: { type: "string" },
-      data: { type: "string" },
-      only: { type: "string" },
-      workers: { type: "string", default: "2" },
-      "dry-run": { type: "boolean", default: false },
-      "report-only": { type: "boolean", default: false },
-      "report-dir": { type: "string" },
-      epochs: { type: "string" },
-      limit: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
+  const { values } = parseFlags(args, FLAGS);
+  if (values.workers !== "1" && values.workers !== "2") {
+    throw new UsageError(`--workers must be 1 or 2, got "${values.workers}"`);
   }
-  if (values.workers !== "1" && values.workers !== "2") throw new Error("--workers must be 1 or 2");
   const workers = values.workers === "2" ? 2 : 1;
   const root = resolve(values.root ?? join(Deno.env.get("HOME") ?? ".", "fer-runs", "grid"));
   const recordPath = join(root, "study.json");

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { comparePairFiles } from "../../compare.ts";
+import { comparePairFiles } from "../../compare/models.ts";
 import type { PairedComparison } from "../../stats/paired.ts";
 import { FIRST_SEED, SECOND_SEED } from "./cells.ts";
 import { PREDICTIONS_FILE } from "./score_run.ts";

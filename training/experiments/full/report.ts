@@ -9,7 +9,7 @@
  */
 import { isAbsolute, relative } from "node:path";
 import { formatP } from "../../compare/format.ts";
-import type { EpochRecord } from "../../history.ts";
+import type { EpochRecord } from "../../loop/history.ts";
 import type { StudyCell } from "./cells.ts";
 import type { PairOutcome } from "./paired.ts";
 import { cellCommand } from "./runner.ts";
@@ -76,7 +76,9 @@ function bestEpoch(history: readonly EpochRecord[]): EpochRecord | undefined {
 function commandOf(cell: StudyCell, context: ReportContext): string {
   const symbolic = { root: "ROOT", data: "DATA" };
   const { script, args } = cellCommand(cell, symbolic, context.workers);
-  return `\`deno task ${script === "train.ts" ? "train" : "experiments"} ${args.join(" ")}\``;
+  return `\`deno task ${script === "commands/train.ts" ? "train" : "experiments"} ${
+    args.join(" ")
+  }\``;
 }
 
 /** One line per cell: accuracy, chosen epoch, time, images, state, command. */

@@ -63,12 +63,12 @@ export function cellCommand(
 ): { script: string; args: string[] } {
   if (cell.model === "svm") {
     return {
-      script: "experiments.ts",
+      script: "commands/experiments.ts",
       args: [...cell.flags, "--data", paths.data, "--out", svmDir(paths.root)],
     };
   }
   return {
-    script: "train.ts",
+    script: "commands/train.ts",
     args: [
       "--run-dir",
       cellRunDir(paths.root, cell),

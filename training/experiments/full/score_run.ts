@@ -19,11 +19,11 @@ import { loadLayersModelDir, readModelMetadata } from "../../../src/model/io.ts"
 import { runMain } from "../../../term/run_main.ts";
 import { setupTrainingBackend } from "../../backend.ts";
 import { toTrainData } from "../../dataset.ts";
-import { readRunHistory } from "../../history.ts";
+import { readRunHistory } from "../../loop/history.ts";
 import { argmaxRows } from "../../metrics.ts";
 import { predictScores } from "../../predict_batches.ts";
 import { readRunConfig } from "../../run_folder.ts";
-import { epochFolderName, EPOCHS_DIR } from "../../run.ts";
+import { epochFolderName, EPOCHS_DIR } from "../../loop/loop.ts";
 import { PIXEL_SCALE } from "../../../src/face.ts";
 import { readRunData } from "../../train_data.ts";
 import type { PairRecord } from "../../compare/pairs.ts";

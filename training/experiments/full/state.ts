@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import type { CellResult } from "../cells.ts";
 import { readJsonLines } from "../jsonl.ts";
-import type { EpochRecord } from "../../history.ts";
+import type { EpochRecord } from "../../loop/history.ts";
 import type { TrainConfig } from "../../config.ts";
 import { exists } from "../../recipe_runner.ts";
 import type { StudyCell } from "./cells.ts";
