@@ -18,7 +18,7 @@ import { mirrorFace } from "../../src/classifier/views.ts";
 import { loadLayersModelDir } from "../../src/model/io.ts";
 import { FER_INPUT } from "../../src/model/metadata.ts";
 import { FER_EMOTIONS } from "../../src/face.ts";
-import { makeModelSet } from "../../training/make_set.ts";
+import { makeModelSet } from "../../training/model_set.ts";
 import { withTempDir } from "../temp_dir.ts";
 import { seededFace } from "./tiny_set.ts";
 import { writeTinyModelDir } from "./tiny_model.ts";
