@@ -3,8 +3,8 @@
  * server against another checkout's (a `git worktree` of the commit to compare with), both started
  * as their own processes and each serving its own `models/default`, with their requests
  * interleaved one by one (the order swapped every round) so both see the same machine load. It
- * prints both p50/p95 latencies of (a) a 640x480 one-face JPEG and (b) a 1920-px group photo and
- * the ratio of the p50s, and exits 1 when (a)'s ratio is over `--max-ratio` (default 1.3, issue
+ * prints both p50/p95 latencies of (a) a 640x480 one-face JPEG, (b) a 1920-px group photo and (c) a
+ * 32-face classify batch and the ratio of the p50s, and exits 1 when (a)'s ratio is over `--max-ratio` (default 1.3, issue
  * 24's budget for the real-photo path).
  *
  * ```sh
@@ -15,6 +15,7 @@
  * @module
  */
 
+import { FER_PIXELS } from "../src/face.ts";
 import { type LatencySummary, summarize } from "../term/latency_stats.ts";
 import { ProgressBar } from "../term/progress.ts";
 import { defineFlags, numberFlag, parseFlags, requireFlag } from "../term/flags.ts";
@@ -46,12 +47,34 @@ sends their requests interleaved and prints p50/p95 and the p50 ratio (this / ba
 /** One timed request kind. */
 interface Workload {
   name: string;
-  file: URL;
+  path: "/api/predict" | "/api/classify";
+  type: string;
+  body: () => Promise<Uint8Array>;
+}
+
+const photo = (name: string, file: string): Workload => ({
+  name,
+  path: "/api/predict",
+  type: "image/jpeg",
+  body: () => Deno.readFile(new URL(file, ROOT)),
+});
+
+/** 32 synthetic 48x48 faces (a fixed pattern: classification time does not depend on content). */
+function faceBatch(): Promise<Uint8Array> {
+  const bytes = new Uint8Array(32 * FER_PIXELS);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7 + (i >> 6)) & 255;
+  return Promise.resolve(bytes);
 }
 
 const WORKLOADS: Workload[] = [
-  { name: "(a) 640x480 JPEG, 1 face", file: new URL("tests/e2e/fixtures/face.jpg", ROOT) },
-  { name: "(b) 1920x1280 JPEG, 3 faces", file: new URL("tests/fixtures/photos/group1.jpg", ROOT) },
+  photo("(a) 640x480 JPEG, 1 face", "tests/e2e/fixtures/face.jpg"),
+  photo("(b) 1920x1280 JPEG, 3 faces", "tests/fixtures/photos/group1.jpg"),
+  {
+    name: "(c) classify 32 faces",
+    path: "/api/classify",
+    type: "application/octet-stream",
+    body: faceBatch,
+  },
 ];
 
 /** One row of the result: both servers' latencies for a workload. */
@@ -64,12 +87,16 @@ export interface VersusRow {
 }
 
 /** Timed POST of `body`; resolves to [milliseconds, faces in the answer]. */
-async function timedPredict(base: string, body: Uint8Array): Promise<[number, number]> {
+async function timedPost(
+  base: string,
+  workload: Workload,
+  body: Uint8Array,
+): Promise<[number, number]> {
   const start = performance.now();
-  const response = await fetch(`${base}/api/predict`, {
+  const response = await fetch(`${base}${workload.path}`, {
     method: "POST",
     body: body as BodyInit,
-    headers: { "content-type": "image/jpeg" },
+    headers: { "content-type": workload.type },
   });
   const text = await response.text();
   const ms = performance.now() - start;
@@ -85,18 +112,20 @@ async function measure(
   runs: number,
   bar: ProgressBar,
 ): Promise<VersusRow> {
-  const body = await Deno.readFile(workload.file);
+  const body = await workload.body();
   const times: [number[], number[]] = [[], []];
   const faces: [number, number] = [0, 0];
   for (let i = 0; i < 3; i++) {
-    for (const s of [0, 1] as const) faces[s] = (await timedPredict(servers[s].base, body))[1];
+    for (const s of [0, 1] as const) {
+      faces[s] = (await timedPost(servers[s].base, workload, body))[1];
+    }
   }
   const wall = [0, 0];
   for (let i = 0; i < runs; i++) {
     // Swap who goes first each round, so neither always runs right after the other.
     const order = i % 2 === 0 ? [0, 1] as const : [1, 0] as const;
     for (const s of order) {
-      const [ms] = await timedPredict(servers[s].base, body);
+      const [ms] = await timedPost(servers[s].base, workload, body);
       times[s].push(ms);
       wall[s] += ms;
     }
