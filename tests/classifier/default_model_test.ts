@@ -2,8 +2,9 @@
  * Runs the shipped model in `models/default/` through the classifier, when it has been committed.
  * Until then the test is skipped with a loud message (route tests use a tiny seeded model instead).
  */
-import { assertAlmostEquals, assertEquals, assertOk } from "../assert.ts";
+import { assertEquals, assertOk } from "../assert.ts";
 import { loadClassifier } from "../../src/classifier/load.ts";
+import { checkShippedModel } from "./shipped_model_checks.ts";
 import { FerSetClassifier } from "../../src/classifier/set_classifier.ts";
 import { DEFAULT_MODEL_DIR } from "../../src/server/config.ts";
 import { FER_EMOTIONS } from "../../src/face.ts";
@@ -35,26 +36,7 @@ Deno.test({
         assertEquals([model.input.width, model.input.height, model.input.channels], [48, 48, 1]);
       }
       for (const label of FER_EMOTIONS) assertOk(meta.labels.includes(label), label);
-      const faces = [0, 128, 255].map((v) => new Uint8Array(2304).fill(v));
-      faces.push(Uint8Array.from({ length: 2304 }, (_, i) => (i * 37 + (i >> 6) * 11) & 255));
-      const results = await classifier.classify(faces);
-      for (const r of results) {
-        assertAlmostEquals(Object.values(r.scores).reduce((a, b) => a + b, 0), 1, 1e-4);
-        assertOk(meta.labels.includes(r.emotion));
-      }
-      // The folded plan serves the shipped model and agrees with plain model.predict.
-      assertEquals(classifier.inference, "folded");
-      const plain = await loadClassifier(DEFAULT_MODEL_DIR, { fold: false, warmUpBatches: [] });
-      try {
-        const expected = await plain.classify(faces);
-        results.forEach((r, i) => {
-          for (const label of meta.labels) {
-            assertAlmostEquals(r.scores[label], expected[i].scores[label], 1e-5);
-          }
-        });
-      } finally {
-        plain.dispose();
-      }
+      await checkShippedModel(DEFAULT_MODEL_DIR, classifier);
     } finally {
       classifier.dispose();
     }
