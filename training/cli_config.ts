@@ -28,6 +28,9 @@ export const TRAIN_HELP = `deno task train [flags]
   --teacher-tta MODE      none | flip | tencrop views the teacher averages (default flip)
   --teacher-views K       score K transformed copies of each image once and train on them with
                           their own scores (consistent distillation; default 0 = clean images)
+  --teacher-rows all|fer2013
+                          rows the teacher's scores go into; fer2013 leaves the photo crops that
+                          prepare:photos appended on their labels (default all)
   --teacher-online        score every augmented batch with the teachers inside the training step
                           (their answer for the view the student sees; slower per step)
   --ferplus-weight X      with --ferplus PATH and a teacher: share of the teacher's scores replaced
@@ -73,6 +76,7 @@ const FLAGS = {
   "teacher-weight": ["teacherWeight", "number"],
   "teacher-tta": ["teacherTta", "string"],
   "teacher-views": ["teacherViews", "number"],
+  "teacher-rows": ["teacherRows", "string"],
   "epochs": ["epochs", "number"],
   "batch-size": ["batchSize", "number"],
   "label-smoothing": ["labelSmoothing", "number"],

@@ -140,6 +140,13 @@ export interface TrainConfig {
    * instead of caching its scores on clean images. Optional, so earlier configs stay as they were.
    */
   teacherOnline?: boolean;
+  /**
+   * Which Training rows the teacher's scores go into: `all`, or `fer2013` to leave the photo
+   * crops that `deno task prepare:photos` appended on their own labels (learning without
+   * forgetting: the teacher keeps the FER2013 rows where they were, the photos teach new things).
+   * Optional, so earlier configs stay as they were (`all`).
+   */
+  teacherRows?: "all" | "fer2013";
   /** Weight quantization at export. */
   quantization: "uint8" | "float16" | "none";
   /**
@@ -263,6 +270,18 @@ export function validateConfig(c: TrainConfig): TrainConfig {
     fail("teacherViews", "must be an integer in [0, 32]");
   }
   if (c.teacherViews > 0 && !c.teacher) fail("teacherViews", "needs a teacher");
+  if (c.teacherRows !== undefined) {
+    if (!["all", "fer2013"].includes(c.teacherRows)) fail("teacherRows", "must be all or fer2013");
+    if (c.teacherRows === "fer2013") {
+      if (!c.teacher) fail("teacherRows", "needs a teacher");
+      if (c.teacherViews > 0 || c.teacherOnline) {
+        fail(
+          "teacherRows",
+          "works with cached scores on clean images, not teacherViews or teacherOnline",
+        );
+      }
+    }
+  }
   if (c.teacherOnline) {
     if (!c.teacher) fail("teacherOnline", "needs a teacher");
     if (c.teacherViews > 0) fail("teacherOnline", "replaces teacherViews; use one of them");

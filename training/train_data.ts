@@ -3,11 +3,12 @@
  * minus Selection to train on, Selection to choose epochs on, and PublicTest to report once at
  * the end; without it (runs from before the split existed, or `--no-selection`), all of Training
  * and PublicTest for both. FER+ soft targets, FER+ votes for the teacher mix and `--limit` are
- * applied to each part, the votes cut along the same rows as the images.
+ * applied to each part, the votes cut along the same rows as the images, and so is the mask of the
+ * photo crops that `deno task prepare:photos` appended to Training.
  *
  * @module
  */
-import { readPreparedSplit } from "./data/cache.ts";
+import { readManifest, readPreparedSplit } from "./data/cache.ts";
 import type { PreparedSplit } from "./data/cache.ts";
 import type { SelectionRecord } from "../src/model/metadata.ts";
 import { FERPLUS_EMOTIONS } from "../src/face.ts";
@@ -47,6 +48,32 @@ export interface RunData {
   selection?: SelectionRecord;
   /** Images FER+ mode dropped per part, for the log. */
   ferplusDropped?: { train: number; val: number; report: number };
+  /**
+   * 1 for each `train` image that is a photo crop appended by `deno task prepare:photos`, 0 for a
+   * FER2013 face; absent when the data has no photo crops.
+   */
+  trainPhotoRows?: Uint8Array;
+}
+
+/**
+ * The photo-crop mask of a prepared Training split of `count` images: `prepare:photos` appends
+ * `crops * repeat` rows after the FER2013 ones and records both in the manifest's options.
+ */
+export function photoRowMask(
+  options: Record<string, unknown>,
+  count: number,
+): Uint8Array | undefined {
+  const photos = options.photos as { crops?: unknown; repeat?: unknown } | undefined;
+  if (!photos) return undefined;
+  const { crops, repeat } = photos;
+  if (!Number.isInteger(crops) || !Number.isInteger(repeat)) {
+    throw new Error("the manifest's photos options need integer crops and repeat");
+  }
+  const rows = (crops as number) * (repeat as number);
+  if (rows > count) throw new Error(`the manifest lists ${rows} photo rows in ${count} images`);
+  const mask = new Uint8Array(count);
+  mask.fill(1, count - rows);
+  return mask;
 }
 
 /** The rows of `votes` at `rows`, in that order. */
@@ -66,6 +93,8 @@ export async function readRunData(config: TrainConfig, labels: string[]): Promis
   const read = (name: "Training" | "PublicTest") =>
     readPreparedSplit(config.data, name, { features: config.features });
   const training = await read("Training");
+  const manifest = await readManifest(config.data);
+  let trainPhotoRows = photoRowMask(manifest.options ?? {}, training.count);
   const reportSplit = await read(config.validationSplit);
   const needsVotes = config.labels === "ferplus" || config.ferplusWeight > 0;
   const votes = needsVotes ? await readFerPlusVotes(config.ferplus!) : undefined;
@@ -91,6 +120,8 @@ export async function readRunData(config: TrainConfig, labels: string[]): Promis
     val = { split: parts.selection, name: "Selection" };
     trainVotes = trainingVotes && takeVoteRows(trainingVotes, parts.trainRows);
     valVotes = trainingVotes && takeVoteRows(trainingVotes, parts.heldRows);
+    const mask = trainPhotoRows;
+    trainPhotoRows = mask && Uint8Array.from(parts.trainRows, (row) => mask[row]);
   }
   let report: RunSplit = config.selection
     ? { split: reportSplit, name: config.validationSplit }
@@ -118,6 +149,9 @@ export async function readRunData(config: TrainConfig, labels: string[]): Promis
     ferplusDropped = { train: t.dropped, val: v.dropped, report: r.dropped };
     runLabels = [...FERPLUS_EMOTIONS];
     trainVotes = undefined; // consumed: FER+ mode trains on the votes themselves
+    // FER+ drops rows by their votes, and photo crops have none: no photo data gets this far.
+    if (trainPhotoRows?.includes(1)) throw new Error("FER+ mode cannot train on photo crops");
+    trainPhotoRows = undefined;
   }
   if (config.limit) {
     const k = runLabels.length;
@@ -130,6 +164,16 @@ export async function readRunData(config: TrainConfig, labels: string[]): Promis
     train = cut(train);
     val = cut(val);
     report = sameReport ? val : cut(report);
+    trainPhotoRows = trainPhotoRows?.subarray(0, train.split.count);
   }
-  return { train, val, report, labels: runLabels, trainVotes, selection, ferplusDropped };
+  return {
+    train,
+    val,
+    report,
+    labels: runLabels,
+    trainVotes,
+    selection,
+    ferplusDropped,
+    trainPhotoRows,
+  };
 }

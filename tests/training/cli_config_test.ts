@@ -141,3 +141,21 @@ Deno.test("parseTrainArgs: --teacher-online needs a teacher and excludes views, 
     "config: teacherOnline cannot mix in FER+ votes",
   );
 });
+
+Deno.test("parseTrainArgs: --teacher-rows fer2013 needs a cached teacher on clean images", async () => {
+  const rows = (args: string[]) => parseTrainArgs(args).then((r) => r.config.teacherRows);
+  assertEquals(await rows(["--teacher", "m", "--teacher-rows", "fer2013"]), "fer2013");
+  assertEquals(await rows(["--teacher", "m"]), undefined);
+  await assertThrows(
+    () => rows(["--teacher-rows", "fer2013"]),
+    "config: teacherRows needs a teacher",
+  );
+  await assertThrows(
+    () => rows(["--teacher", "m", "--teacher-rows", "some"]),
+    "must be all or fer2013",
+  );
+  await assertThrows(
+    () => rows(["--teacher", "m", "--teacher-rows", "fer2013", "--teacher-views", "2"]),
+    "not teacherViews or teacherOnline",
+  );
+});

@@ -52,6 +52,7 @@ export async function writeSyntheticPrepared(
   dir: string,
   splits: PreparedSplit[],
   labels: string[],
+  options: Record<string, unknown> = {},
 ): Promise<void> {
   const counts: Partial<Record<SplitName, { count: number; classCounts: number[] }>> = {};
   for (const split of splits) {
@@ -67,6 +68,6 @@ export async function writeSyntheticPrepared(
     splits: counts,
     features: {},
     source: { path: "synthetic", bytes: 0, sha256: "" },
-    options: {},
+    options,
   });
 }

@@ -2,9 +2,9 @@ import { join } from "node:path";
 import { assertEquals, assertOk } from "../assert.ts";
 import { FER_EMOTIONS } from "../../src/face.ts";
 import { defaultConfig, mergeConfig } from "../../training/config.ts";
-import { readRunData } from "../../training/train_data.ts";
+import { photoRowMask, readRunData } from "../../training/train_data.ts";
 import { sevenClassVotes } from "../../training/targets/ferplus_mix.ts";
-import { selectionIndices } from "../../training/selection.ts";
+import { complementIndices, selectionIndices } from "../../training/selection.ts";
 import { syntheticSplit, writeSyntheticPrepared } from "./synthetic.ts";
 import { withTempDir } from "../temp_dir.ts";
 
@@ -121,5 +121,43 @@ Deno.test("without the split, the run reads all of Training and PublicTest for b
       8,
     ]);
     assertEquals(limited.selection!.count, 4);
+  });
+});
+
+Deno.test("the photo crops prepare:photos appended are marked, along the Selection and limit cuts", async () => {
+  assertEquals(photoRowMask({}, 5), undefined);
+  assertEquals([...photoRowMask({ photos: { crops: 2, repeat: 2 } }, 6)!], [0, 0, 1, 1, 1, 1]);
+  for (const bad of [{ crops: 4, repeat: 2 }, { crops: "4", repeat: 1 }]) {
+    let threw = false;
+    try {
+      photoRowMask({ photos: bad }, 6);
+    } catch {
+      threw = true;
+    }
+    assertOk(threw, `photos ${JSON.stringify(bad)} refused`);
+  }
+  await withTempDir("fer-train-data-", async (dir) => {
+    const data = join(dir, "data");
+    const training = syntheticSplit("Training", 70, 7, 1);
+    await writeSyntheticPrepared(
+      data,
+      [training, syntheticSplit("PublicTest", 14, 7, 2)],
+      [...FER_EMOTIONS],
+      { photos: { crops: 5, repeat: 2 } }, // the last 10 of 70 rows
+    );
+    const selection = { fraction: 0.2, seed: 5 };
+    const run = await readRunData(
+      mergeConfig(defaultConfig("default"), { data, selection }),
+      [...FER_EMOTIONS],
+    );
+    const trainRows = complementIndices(70, selectionIndices(training.labels, selection));
+    assertEquals(run.trainPhotoRows!.length, run.train.split.count);
+    assertEquals([...run.trainPhotoRows!], [...trainRows].map((row) => row >= 60 ? 1 : 0));
+    const limited = await readRunData(
+      mergeConfig(defaultConfig("default"), { data, selection: null, limit: 65 } as never),
+      [...FER_EMOTIONS],
+    );
+    assertEquals(limited.trainPhotoRows!.length, 65);
+    assertEquals(limited.trainPhotoRows!.reduce((a, b) => a + b, 0), 5);
   });
 });

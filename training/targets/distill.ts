@@ -17,18 +17,27 @@ import { predictScores, type Tta } from "../predict_batches.ts";
 import { PIXEL_SCALE } from "../../src/face.ts";
 import type { TargetSource, TrainingViews } from "../loop/targets.ts";
 
-/** `(1 - weight) * targets + weight * teacher`, element-wise, as a new array. */
+/**
+ * `(1 - weight) * targets + weight * teacher`, element-wise, as a new array. With `keepRows`,
+ * the images whose entry is 1 keep their own targets (the teacher only speaks for the rest).
+ */
 export function mixTargets(
   targets: Float32Array,
   teacher: Float32Array,
   weight: number,
+  keepRows?: Uint8Array,
 ): Float32Array {
   if (teacher.length !== targets.length) {
     throw new Error(`teacher scores have ${teacher.length} values, targets ${targets.length}`);
   }
+  const classes = keepRows ? targets.length / keepRows.length : 1;
+  if (!Number.isInteger(classes)) {
+    throw new Error(`${targets.length} target values do not split into ${keepRows!.length} rows`);
+  }
   const mixed = new Float32Array(targets.length);
   for (let i = 0; i < mixed.length; i++) {
-    mixed[i] = (1 - weight) * targets[i] + weight * teacher[i];
+    const w = keepRows?.[Math.floor(i / classes)] ? 0 : weight;
+    mixed[i] = (1 - w) * targets[i] + w * teacher[i];
   }
   return mixed;
 }
@@ -37,13 +46,16 @@ export function mixTargets(
  * A teacher's scores on every training image (`count * classes`, from {@link teacherScores},
  * perhaps with FER+ votes mixed in, `ferplus_mix.ts`) as a target source: each training target
  * becomes `(1 - weight) * target + weight * score`; validation targets stay the labels. With
- * `views` the scores are of those copies (`teacher_views.ts`), and the run trains on them.
+ * `views` the scores are of those copies (`teacher_views.ts`), and the run trains on them. With
+ * `keepRows` (one entry per training image), the images marked 1 keep their own targets.
  */
 export function cachedTeacher(
   scores: Float32Array,
   weight: number,
   views?: TrainingViews,
+  keepRows?: Uint8Array,
 ): TargetSource {
+  if (views && keepRows) throw new Error("keepRows works on clean images, not teacher views");
   if (views && scores.length % views.split.count !== 0) {
     throw new Error(
       `teacher scores have ${scores.length} values for ${views.split.count} copies of the images`,
@@ -55,7 +67,7 @@ export function cachedTeacher(
     views,
     imageTargets: (before, part) =>
       part === "train"
-        ? { targets: mixTargets(before.targets, scores, weight), labels: before.labels }
+        ? { targets: mixTargets(before.targets, scores, weight, keepRows), labels: before.labels }
         : before,
   };
 }

@@ -74,7 +74,21 @@ export async function runTargets(
       );
       scores = mixed.scores;
     }
-    sources.push(cachedTeacher(scores, config.teacherWeight, views));
+    let keepRows: Uint8Array | undefined;
+    if (config.teacherRows === "fer2013") {
+      keepRows = data.trainPhotoRows;
+      if (!keepRows) {
+        throw new Error(
+          "teacherRows fer2013 needs data with photo crops (deno task prepare:photos)",
+        );
+      }
+      const photos = keepRows.reduce((sum, v) => sum + v, 0);
+      notes.push(
+        `teacher on the ${train.split.count - photos} FER2013 rows; ` +
+          `${photos} photo rows keep their labels`,
+      );
+    }
+    sources.push(cachedTeacher(scores, config.teacherWeight, views, keepRows));
   }
   try {
     return { targets: new TargetList(sources), notes, dispose: () => online?.dispose() };

@@ -24,6 +24,21 @@ Deno.test("mixTargets blends element-wise and refuses scores of another size", a
   await assertThrows(() => mixTargets(new Float32Array(3), new Float32Array(4), 0.5), "teacher");
 });
 
+Deno.test("rows marked in keepRows keep their own targets; the rest take the teacher's share", async () => {
+  const targets = Float32Array.of(1, 0, 0, 1);
+  const teacher = Float32Array.of(0, 1, 1, 0);
+  const mixed = mixTargets(targets, teacher, 0.75, Uint8Array.of(0, 1));
+  assertEquals([...mixed], [0.25, 0.75, 0, 1]);
+  await assertThrows(
+    () => mixTargets(targets, teacher, 0.5, Uint8Array.of(0, 0, 1)),
+    "do not split",
+  );
+  const split = syntheticSplit("Training", 2, 2, 1);
+  const { data } = toTrainData(split, { classes: 2, features: [], labelSmoothing: 0 });
+  const source = cachedTeacher(teacher, 1, undefined, Uint8Array.of(1, 0));
+  assertEquals([...source.imageTargets!(data, "train").targets], [1, 0, 1, 0]);
+});
+
 Deno.test("cached teacher scores mix into smoothed training targets and keep the dataset's labels", () => {
   const split = syntheticSplit("Training", 2, 3, 1);
   // The teacher disagrees completely: all its mass on another class than the label.

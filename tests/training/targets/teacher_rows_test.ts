@@ -1,0 +1,69 @@
+/**
+ * `--teacher-rows fer2013` end to end, the way `deno task train` builds its targets: on data that
+ * `prepare:photos` extended, the teacher's scores replace the FER2013 rows' targets and the photo
+ * crops keep their labels.
+ */
+import { join } from "node:path";
+import { assertAlmostEquals, assertEquals, assertThrows } from "../../assert.ts";
+import { withTempDir } from "../../temp_dir.ts";
+import { FER_EMOTIONS } from "../../../src/face.ts";
+import { toTrainData } from "../../../training/dataset.ts";
+import { readRunData } from "../../../training/train_data.ts";
+import { runTargets } from "../../../training/targets/run_targets.ts";
+import { teacherScores } from "../../../training/targets/distill.ts";
+import { writeTinyModelDir } from "../../classifier/tiny_model.ts";
+import { syntheticSplit, writeSyntheticPrepared } from "../synthetic.ts";
+import { tinyTrainConfig, useWasmTraining } from "../tiny_training.ts";
+
+Deno.test("teacherRows fer2013: teacher scores on the FER2013 rows, labels on the photo crops", async () => {
+  await useWasmTraining();
+  const teacher = await writeTinyModelDir();
+  try {
+    await withTempDir("fer-teacher-rows-", async (dir) => {
+      const labels = [...FER_EMOTIONS];
+      const splits = [syntheticSplit("Training", 30, 7, 3), syntheticSplit("PublicTest", 7, 7, 4)];
+      const photoData = join(dir, "photos");
+      await writeSyntheticPrepared(photoData, splits, labels, { photos: { crops: 3, repeat: 2 } });
+      const config = tinyTrainConfig({
+        data: photoData,
+        teacher,
+        teacherWeight: 1,
+        teacherRows: "fer2013",
+        teacherTta: "none",
+        selection: null,
+      } as never);
+      const data = await readRunData(config, labels);
+      const built = await runTargets(config, data, { progress: false });
+      const start = toTrainData(data.train.split, { classes: 7, features: [], labelSmoothing: 0 });
+      const mixed = built.targets.imageTargets(start.data, "train").targets;
+      built.dispose();
+      const scores = await teacherScores(teacher, data.train.split, {
+        labels,
+        features: [],
+        tta: "none",
+        progress: false,
+      });
+      for (let row = 0; row < 30; row++) {
+        for (let k = 0; k < 7; k++) {
+          const expected = row < 24 ? scores[row * 7 + k] : start.data.targets[row * 7 + k];
+          assertAlmostEquals(mixed[row * 7 + k], expected, 1e-6, `row ${row} class ${k}`);
+        }
+      }
+      assertEquals(
+        built.notes.at(-1),
+        "teacher on the 24 FER2013 rows; 6 photo rows keep their labels",
+      );
+
+      // Plain FER2013 data has no photo rows to leave out: refused, not silently the same as all.
+      const plainData = join(dir, "plain");
+      await writeSyntheticPrepared(plainData, splits, labels);
+      const plain = { ...config, data: plainData };
+      await assertThrows(
+        async () => runTargets(plain, await readRunData(plain, labels), { progress: false }),
+        "needs data with photo crops",
+      );
+    });
+  } finally {
+    await Deno.remove(teacher, { recursive: true });
+  }
+});
