@@ -1,5 +1,5 @@
 /**
- * A training recipe: the ordered steps (train, average, fork) that made a shipped model, written
+ * A training recipe: the ordered steps (train, average, fork, photos) that made a shipped model, written
  * down as data so that `deno task reproduce` can run them with one command and pick up where it
  * stopped in a later session. {@link SHIPPED_RECIPE} is the one behind `models/default/`.
  *
@@ -24,6 +24,13 @@ export interface TrainStep {
   teacher?: string;
   /** More train flags for this step only (e.g. `["--seed", "7"]`). */
   flags?: string[];
+  /** Model folder, relative to the root, whose weights start the run (`--init-from`). */
+  initFrom?: string;
+  /**
+   * Prepared data folder, relative to the root (a {@link PhotosStep}'s `out`), instead of the
+   * runner's `--data`.
+   */
+  data?: string;
   /**
    * Share of the teacher's scores replaced by FER+ votes (`--ferplus-weight`); the votes file is
    * not part of the recipe but given to the runner (`deno task reproduce --ferplus FILE`).
@@ -49,8 +56,21 @@ export interface ForkStep {
   to: string;
 }
 
+/**
+ * Prepared data for fine-tuning on real photos (`deno task prepare:photos`): the runner's photo
+ * folder (`--photos DIR`, with a `labels.csv`) split by person into `folds`, fold `trainFold`'s
+ * crops `repeat` times added to a copy of the runner's prepared data, written to `out`.
+ */
+export interface PhotosStep {
+  kind: "photos";
+  out: string;
+  folds: number;
+  trainFold: number;
+  repeat: number;
+}
+
 /** One step of a {@link Recipe}. */
-export type RecipeStep = TrainStep | AverageStep | ForkStep;
+export type RecipeStep = TrainStep | AverageStep | ForkStep | PhotosStep;
 
 /** An ordered list of steps plus the train flags every train step shares. */
 export interface Recipe {
@@ -179,6 +199,22 @@ export function parseRecipe(value: unknown): Recipe {
   const parsed: RecipeStep[] = steps.map((raw, i) => {
     const where = `step ${i + 1}`;
     const step = object(raw, where);
+    if (step.kind === "photos") {
+      const folds = count(step.folds, `${where}.folds`);
+      const trainFold = step.trainFold;
+      if (
+        !Number.isInteger(trainFold) || (trainFold as number) < 0 || trainFold as number >= folds
+      ) {
+        fail(`${where}.trainFold must be a whole number below folds (${folds})`);
+      }
+      return {
+        kind: "photos",
+        out: text(step.out, `${where}.out`),
+        folds,
+        trainFold: trainFold as number,
+        repeat: count(step.repeat, `${where}.repeat`),
+      };
+    }
     const run = text(step.run, `${where}.run`);
     switch (step.kind) {
       case "train": {
@@ -198,6 +234,8 @@ export function parseRecipe(value: unknown): Recipe {
         }
         if (step.teacher !== undefined) train.teacher = text(step.teacher, `${where}.teacher`);
         if (step.flags !== undefined) train.flags = texts(step.flags, `${where}.flags`);
+        if (step.initFrom !== undefined) train.initFrom = text(step.initFrom, `${where}.initFrom`);
+        if (step.data !== undefined) train.data = text(step.data, `${where}.data`);
         if (step.ferplusWeight !== undefined) {
           const w = step.ferplusWeight;
           train.ferplusWeight = typeof w === "number" && w > 0 && w <= 1
@@ -216,7 +254,7 @@ export function parseRecipe(value: unknown): Recipe {
         return { kind: "fork", run, to: text(step.to, `${where}.to`) };
       default:
         return fail(
-          `${where}.kind must be train, average or fork, not ${JSON.stringify(step.kind)}`,
+          `${where}.kind must be train, average, fork or photos, not ${JSON.stringify(step.kind)}`,
         );
     }
   });
@@ -234,11 +272,15 @@ export function describeStep(step: RecipeStep): string {
     case "train":
       return `train ${step.run} to epoch ${step.epochs}` +
         (step.restartAt !== undefined ? ` (restart at ${step.restartAt})` : "") +
+        (step.initFrom ? ` from ${step.initFrom}` : "") +
+        (step.data ? ` on ${step.data}` : "") +
         (step.teacher ? ` taught by ${step.teacher}` : "") +
         (step.ferplusWeight ? ` with ${step.ferplusWeight * 100}% FER+ votes` : "");
     case "average":
       return `average ${step.run} epochs ${step.from}-${step.to} into ${step.out}`;
     case "fork":
       return `copy ${step.run} to ${step.to}`;
+    case "photos":
+      return `add fold ${step.trainFold} of ${step.folds} of the photos (x${step.repeat}) into ${step.out}`;
   }
 }

@@ -29,8 +29,15 @@ export type ScriptRunner = (script: string, args: string[]) => Promise<number>;
 export interface StepInputs {
   /** Flags appended to every train step after the recipe's own. */
   extraTrainFlags?: string[];
+  /**
+   * Prepared data (`--data`) of the train steps without their own `data`, and the base of the
+   * photos steps (default `data/prepared`, as train's).
+   */
+  data?: string;
   /** FER+ votes CSV, required by steps with a `ferplusWeight`. */
   ferplus?: string;
+  /** Photo folder with a `labels.csv`, required by photos steps. */
+  photos?: string;
 }
 
 /** Options of {@link runRecipe}: the steps' inputs (e.g. `--data DIR`, the FER+ votes) and more. */
@@ -73,10 +80,17 @@ export async function stepState(step: RecipeStep, root: string): Promise<StepSta
       const done = await exists(join(root, step.to));
       return { done, detail: done ? "copied" : "not copied" };
     }
+    case "photos": {
+      const done = await exists(join(root, step.out, "manifest.json"));
+      return { done, detail: done ? "prepared" : "not prepared" };
+    }
   }
 }
 
-/** Throws, naming the first such step, when one of `steps` mixes in FER+ votes but no votes file is given. */
+/**
+ * Throws, naming the first such step, when one of `steps` mixes in FER+ votes but no votes file
+ * is given, or adds photos but no photo folder is given.
+ */
 export function checkStepInputs(steps: readonly RecipeStep[], inputs: StepInputs): void {
   const needs = steps.find((step) => step.kind === "train" && step.ferplusWeight);
   if (needs && !inputs.ferplus) {
@@ -85,9 +99,15 @@ export function checkStepInputs(steps: readonly RecipeStep[], inputs: StepInputs
         `(github.com/microsoft/FERPlus, the rows of your fer2013.csv)`,
     );
   }
+  const photos = steps.find((step) => step.kind === "photos");
+  if (photos && !inputs.photos) {
+    throw new Error(
+      `"${describeStep(photos)}" needs the photos: pass --photos DIR (a folder with labels.csv)`,
+    );
+  }
 }
 
-/** The child-process command of a train or average step (`undefined` for in-process steps). */
+/** The child-process command of a train, average or photos step (`undefined` for a fork). */
 export function stepCommand(
   step: RecipeStep,
   recipe: Recipe,
@@ -101,6 +121,9 @@ export function stepCommand(
     if (step.teacher) {
       args.push("--teacher", step.teacher.split(",").map((dir) => resolve(root, dir)).join(","));
     }
+    if (step.initFrom) args.push("--init-from", resolve(root, step.initFrom));
+    const data = step.data ? resolve(root, step.data) : inputs.data;
+    if (data) args.push("--data", data);
     if (step.ferplusWeight) {
       checkStepInputs([step], inputs);
       args.push(
@@ -117,6 +140,17 @@ export function stepCommand(
         ...recipe.trainFlags,
         ...(step.flags ?? []),
         ...(inputs.extraTrainFlags ?? []),
+      ],
+    };
+  }
+  if (step.kind === "photos") {
+    checkStepInputs([step], inputs);
+    return {
+      script: "commands/prepare_photos.ts",
+      args: [
+        ...["--dir", inputs.photos!, "--base", inputs.data ?? "data/prepared"],
+        ...["--out", partial(join(root, step.out)), "--folds", String(step.folds)],
+        ...["--train-fold", String(step.trainFold), "--repeat", String(step.repeat)],
       ],
     };
   }
@@ -177,11 +211,13 @@ async function executeStep(
     return 0;
   }
   const command = stepCommand(step, recipe, root, options)!;
-  if (step.kind === "average") await removeIfPresent(partial(join(root, step.out)));
+  // Outputs written in one piece go to NAME.partial first (see the module doc).
+  const whole = step.kind === "average" || step.kind === "photos"
+    ? join(root, step.out)
+    : undefined;
+  if (whole) await removeIfPresent(partial(whole));
   const code = await runScript(command.script, command.args);
-  if (code === 0 && step.kind === "average") {
-    await Deno.rename(partial(join(root, step.out)), join(root, step.out));
-  }
+  if (code === 0 && whole) await Deno.rename(partial(whole), whole);
   if (code === 0 && step.kind === "train") {
     // A run that stopped early (e.g. --patience) exits 0 short of its epochs; going on would
     // average epochs that were never trained.

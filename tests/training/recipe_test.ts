@@ -40,6 +40,9 @@ function fakeScripts(calls: string[][], failAt?: { call: number; code: number; e
       await Deno.writeTextFile(join(runDir, "teacher-scores.json"), "{}");
       const history = Array.from({ length: epochs }, (_, i) => ({ epoch: i + 1 }));
       await Deno.writeTextFile(join(runDir, "history.json"), JSON.stringify(history));
+    } else if (script === "commands/prepare_photos.ts") {
+      await Deno.mkdir(flag("--out"), { recursive: true });
+      if (!failing) await Deno.writeTextFile(join(flag("--out"), "manifest.json"), "{}");
     } else {
       await Deno.mkdir(flag("--to"), { recursive: true });
       if (!failing) await Deno.writeTextFile(join(flag("--to"), "fer-model.json"), "{}");
@@ -193,6 +196,10 @@ Deno.test("the shipped recipe ends in the averaged model its README describes", 
         assertOk(made.has(teacher), `${teacher} before use`);
       }
       made.add(step.run);
+      if (step.initFrom) assertOk(made.has(step.initFrom), `${step.initFrom} before use`);
+      if (step.data) assertOk(made.has(step.data), `${step.data} before use`);
+    } else if (step.kind === "photos") {
+      made.add(step.out);
     } else {
       assertOk(made.has(step.run), `${step.run} before use`);
       made.add(step.kind === "fork" ? step.to : step.out);
@@ -323,5 +330,71 @@ Deno.test("a step that mixes in FER+ votes gets the runner's votes file, and run
         result: "s",
       })),
     "step 1.ferplusWeight must be in (0, 1]",
+  );
+});
+
+Deno.test("a photos step prepares the runner's photos into the root; train steps start from and train on what earlier steps made", async () => {
+  const recipe = parseRecipe({
+    trainFlags: [],
+    steps: [
+      { kind: "train", run: "base", epochs: 2 },
+      { kind: "average", run: "base", from: 2, to: 2, out: "fer" },
+      { kind: "photos", out: "photo-data", folds: 2, trainFold: 0, repeat: 8 },
+      { kind: "train", run: "ft", epochs: 1, initFrom: "fer", data: "photo-data", teacher: "fer" },
+    ],
+    result: "ft",
+  });
+  assertEquals(
+    describeStep(recipe.steps[2]),
+    "add fold 0 of 2 of the photos (x8) into photo-data",
+  );
+  assertEquals(
+    describeStep(recipe.steps[3]),
+    "train ft to epoch 1 from fer on photo-data taught by fer",
+  );
+  await withRoot(async (root) => {
+    const calls: string[][] = [];
+    await assertThrows(
+      () => runRecipe(recipe, { root, runScript: fakeScripts(calls), log: () => {} }),
+      "pass --photos DIR",
+    );
+    assertEquals(calls.length, 0);
+    const inputs = { data: "prepared", photos: "shots" };
+    const outcome = await runRecipe(recipe, {
+      root,
+      ...inputs,
+      runScript: fakeScripts(calls),
+      log: () => {},
+    });
+    assertEquals(outcome.complete, true);
+    assertEquals(calls[2], [
+      "commands/prepare_photos.ts",
+      ...["--dir", "shots", "--base", "prepared", "--out", join(root, "photo-data.partial")],
+      ...["--folds", "2", "--train-fold", "0", "--repeat", "8"],
+    ]);
+    // The first run trains on the runner's data, the fine-tune on the photos step's.
+    assertOk(calls[0].join(" ").includes("--data prepared"), calls[0].join(" "));
+    const ft = calls[3].join(" ");
+    assertOk(
+      ft.includes(`--init-from ${join(root, "fer")} --data ${join(root, "photo-data")}`),
+      ft,
+    );
+    assertEquals(calls[3].filter((arg) => arg === "--data").length, 1);
+    assertEquals((await stepState(recipe.steps[2], root)).done, true);
+    const again = await runRecipe(recipe, {
+      root,
+      ...inputs,
+      runScript: fakeScripts(calls),
+      log: () => {},
+    });
+    assertEquals(again.executed, 0);
+  });
+  await assertThrows(
+    () =>
+      Promise.resolve(parseRecipe({
+        steps: [{ kind: "photos", out: "p", folds: 2, trainFold: 2, repeat: 1 }],
+        result: "p",
+      })),
+    "step 1.trainFold must be a whole number below folds (2)",
   );
 });

@@ -14,10 +14,12 @@ import { defineFlags, parseFlags } from "../../term/flags.ts";
 import { runMain } from "../../term/run_main.ts";
 
 const FLAGS = defineFlags({
-  help: `deno task reproduce [--root DIR] [--data DIR] [--ferplus FILE] [--recipe FILE] [--plan]
+  help: `deno task reproduce [--root DIR] [--data DIR] [--photos DIR] [--ferplus FILE]
+                          [--recipe FILE] [--plan]
 
   --root DIR     folder for every run and model of the recipe (default ~/fer-runs/reproduce)
   --data DIR     prepared data (default data/prepared; deno task prepare makes it)
+  --photos DIR   real photos with a labels.csv (photos-dev) for the steps that fine-tune on them
   --ferplus FILE FER+ votes (fer2013new.csv or .csv.gz) for steps that mix them into the targets
   --recipe FILE  another recipe as JSON (same shape as training/recipe.ts's Recipe)
   --plan         list the steps with their state and commands, run nothing
@@ -30,6 +32,7 @@ continues it after Ctrl-C or in a later session. The result is ROOT/model (ROOT/
     root: { type: "string" },
     data: { type: "string" },
     ferplus: { type: "string" },
+    photos: { type: "string" },
     recipe: { type: "string" },
     plan: { type: "boolean", default: false },
   },
@@ -39,8 +42,9 @@ async function main(args: string[]): Promise<number> {
   const { values } = parseFlags(args, FLAGS);
   const root = values.root ?? join(Deno.env.get("HOME") ?? ".", "fer-runs", "reproduce");
   const inputs = {
-    extraTrainFlags: values.data ? ["--data", values.data] : [],
+    data: values.data,
     ferplus: values.ferplus,
+    photos: values.photos,
   };
   const recipe = values.recipe
     ? parseRecipe(JSON.parse(await Deno.readTextFile(values.recipe)))
@@ -48,10 +52,11 @@ async function main(args: string[]): Promise<number> {
   if (values.plan) {
     for (const [index, step] of recipe.steps.entries()) {
       const state = await stepState(step, root);
-      // The plan shows where the votes go even before the file is named.
+      // The plan shows where the votes and photos go even before they are named.
       const command = stepCommand(step, recipe, root, {
         ...inputs,
         ferplus: inputs.ferplus ?? "FERPLUS.csv",
+        photos: inputs.photos ?? "PHOTOS",
       });
       console.log(
         `${index + 1}. [${state.done ? "done" : "todo"}] ${describeStep(step)} (${state.detail})` +
