@@ -31,6 +31,8 @@ export const TRAIN_HELP = `deno task train [flags]
   --teacher-rows all|fer2013
                           rows the teacher's scores go into; fer2013 leaves the photo crops that
                           prepare:photos appended on their labels (default all)
+  --photo-teacher DIR[,DIR]
+                          teacher(s) of those photo crops instead of --teacher
   --teacher-online        score every augmented batch with the teachers inside the training step
                           (their answer for the view the student sees; slower per step)
   --ferplus-weight X      with --ferplus PATH and a teacher: share of the teacher's scores replaced
@@ -77,6 +79,7 @@ const FLAGS = {
   "teacher-tta": ["teacherTta", "string"],
   "teacher-views": ["teacherViews", "number"],
   "teacher-rows": ["teacherRows", "string"],
+  "photo-teacher": ["photoTeacher", "string"],
   "epochs": ["epochs", "number"],
   "batch-size": ["batchSize", "number"],
   "label-smoothing": ["labelSmoothing", "number"],

@@ -147,6 +147,12 @@ export interface TrainConfig {
    * Optional, so earlier configs stay as they were (`all`).
    */
   teacherRows?: "all" | "fer2013";
+  /**
+   * Teacher folder(s) of the photo crops that `prepare:photos` appended, comma-separated like
+   * `teacher`: their scores replace `teacher`'s on those rows (a teacher that knows photos there,
+   * the best FER2013 teacher on the FER2013 rows). Absent = `teacher` on every row.
+   */
+  photoTeacher?: string;
   /** Weight quantization at export. */
   quantization: "uint8" | "float16" | "none";
   /**
@@ -280,6 +286,16 @@ export function validateConfig(c: TrainConfig): TrainConfig {
           "works with cached scores on clean images, not teacherViews or teacherOnline",
         );
       }
+    }
+  }
+  if (c.photoTeacher !== undefined) {
+    if (!c.teacher) fail("photoTeacher", "needs a teacher for the other rows");
+    if (c.teacherRows === "fer2013") fail("photoTeacher", "and teacherRows fer2013 contradict");
+    if (c.teacherViews > 0 || c.teacherOnline) {
+      fail(
+        "photoTeacher",
+        "works with cached scores on clean images, not teacherViews or teacherOnline",
+      );
     }
   }
   if (c.teacherOnline) {

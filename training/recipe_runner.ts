@@ -63,7 +63,12 @@ export interface RecipeOutcome {
 }
 
 /** Entries of a run folder that a fork leaves behind: per-epoch snapshots, exports, teacher cache. */
-const FORK_SKIPS = new Set(["epochs", "export", "teacher-scores.f32", "teacher-scores.json"]);
+const FORK_SKIPS = new Set([
+  "epochs",
+  "export",
+  ...["teacher-scores.f32", "teacher-scores.json"],
+  ...["photo-teacher-scores.f32", "photo-teacher-scores.json"],
+]);
 
 /** Reads from the disk how far `step` has got under `root`. */
 export async function stepState(step: RecipeStep, root: string): Promise<StepState> {

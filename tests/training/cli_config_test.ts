@@ -159,3 +159,17 @@ Deno.test("parseTrainArgs: --teacher-rows fer2013 needs a cached teacher on clea
     "not teacherViews or teacherOnline",
   );
 });
+
+Deno.test("parseTrainArgs: --photo-teacher needs --teacher and excludes --teacher-rows fer2013", async () => {
+  const photo = (args: string[]) => parseTrainArgs(args).then((r) => r.config.photoTeacher);
+  assertEquals(await photo(["--teacher", "m", "--photo-teacher", "p,q"]), "p,q");
+  await assertThrows(() => photo(["--photo-teacher", "p"]), "config: photoTeacher needs a teacher");
+  await assertThrows(
+    () => photo(["--teacher", "m", "--photo-teacher", "p", "--teacher-rows", "fer2013"]),
+    "contradict",
+  );
+  await assertThrows(
+    () => photo(["--teacher", "m", "--photo-teacher", "p", "--teacher-online"]),
+    "not teacherViews or teacherOnline",
+  );
+});

@@ -72,10 +72,12 @@ export function cachedTeacher(
   };
 }
 
+/** File name stem of a run's cached teacher scores. */
+const TEACHER_SCORES_STEM = "teacher-scores";
 /** Cached scores (`count * classes` float32) inside a run folder. */
-export const TEACHER_SCORES_FILE = "teacher-scores.f32";
+export const TEACHER_SCORES_FILE = `${TEACHER_SCORES_STEM}.f32`;
 /** What the cached scores were computed from, beside {@link TEACHER_SCORES_FILE}. */
-export const TEACHER_SCORES_INFO_FILE = "teacher-scores.json";
+export const TEACHER_SCORES_INFO_FILE = `${TEACHER_SCORES_STEM}.json`;
 
 /** Identity of a set of teacher scores: the cache is reused only when all of it matches. */
 interface TeacherScoresInfo {
@@ -103,6 +105,11 @@ export interface TeacherScoresOptions {
   progress?: boolean;
   /** The split's images are transformed copies drawn like this (part of the cache's identity). */
   views?: string;
+  /**
+   * File name stem of the cache in `runDir` (default `teacher-scores`), so that a second teacher
+   * of the same run (the photo rows' one) keeps its own.
+   */
+  cacheName?: string;
 }
 
 /**
@@ -130,7 +137,8 @@ export async function teacherScores(
     labels: options.labels,
     views: options.views,
   };
-  const cached = options.runDir ? await readCache(options.runDir, info) : undefined;
+  const cacheName = options.cacheName ?? TEACHER_SCORES_STEM;
+  const cached = options.runDir ? await readCache(options.runDir, cacheName, info) : undefined;
   if (cached) return cached;
   const { data } = toTrainData(split, {
     classes: options.labels.length,
@@ -164,7 +172,7 @@ export async function teacherScores(
     }
   }
   bar?.done();
-  if (options.runDir) await writeCache(options.runDir, info, scores);
+  if (options.runDir) await writeCache(options.runDir, cacheName, info, scores);
   return scores;
 }
 
@@ -192,12 +200,13 @@ export function checkTeacher(
 
 async function readCache(
   runDir: string,
+  stem: string,
   info: TeacherScoresInfo,
 ): Promise<Float32Array | undefined> {
   try {
-    const stored = await Deno.readTextFile(join(runDir, TEACHER_SCORES_INFO_FILE));
+    const stored = await Deno.readTextFile(join(runDir, `${stem}.json`));
     if (stored.trim() !== JSON.stringify(info)) return undefined;
-    const bytes = await Deno.readFile(join(runDir, TEACHER_SCORES_FILE));
+    const bytes = await Deno.readFile(join(runDir, `${stem}.f32`));
     const scores = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
     return scores.length === info.count * info.labels.length ? scores.slice() : undefined;
   } catch (error) {
@@ -208,13 +217,14 @@ async function readCache(
 
 async function writeCache(
   runDir: string,
+  stem: string,
   info: TeacherScoresInfo,
   scores: Float32Array,
 ): Promise<void> {
   await Deno.mkdir(runDir, { recursive: true });
   await Deno.writeFile(
-    join(runDir, TEACHER_SCORES_FILE),
+    join(runDir, `${stem}.f32`),
     new Uint8Array(scores.buffer, scores.byteOffset, scores.byteLength),
   );
-  await Deno.writeTextFile(join(runDir, TEACHER_SCORES_INFO_FILE), JSON.stringify(info) + "\n");
+  await Deno.writeTextFile(join(runDir, `${stem}.json`), JSON.stringify(info) + "\n");
 }

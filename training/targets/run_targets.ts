@@ -13,6 +13,7 @@ import type { RunData } from "../train_data.ts";
 import { TargetList, type TargetSource } from "../loop/targets.ts";
 import { ferPlusTargets } from "./ferplus.ts";
 import { cachedTeacher, teacherScores } from "./distill.ts";
+import { takeRows } from "../selection.ts";
 import { firstVotes, mixFerPlusVotes } from "./ferplus_mix.ts";
 import { augmentedViews } from "./teacher_views.ts";
 import { OnlineTeacher, type OnlineTta } from "./online_teacher.ts";
@@ -33,6 +34,23 @@ export interface RunTargetsOptions {
   runDir?: string;
   /** Show the teacher's progress bar (default true). */
   progress?: boolean;
+}
+
+/** `scores` with row `rows[j]` replaced by row `j` of `replacement`, as a new array. */
+export function replaceRows(
+  scores: Float32Array,
+  replacement: Float32Array,
+  rows: readonly number[],
+): Float32Array {
+  const classes = replacement.length / Math.max(1, rows.length);
+  if (!Number.isInteger(classes)) {
+    throw new Error(`${replacement.length} scores do not split into ${rows.length} rows`);
+  }
+  const out = scores.slice();
+  rows.forEach((row, j) =>
+    out.set(replacement.subarray(j * classes, (j + 1) * classes), row * classes)
+  );
+  return out;
 }
 
 /** Builds the sources `config` asks for over the run's data (`readRunData`). */
@@ -75,18 +93,37 @@ export async function runTargets(
       scores = mixed.scores;
     }
     let keepRows: Uint8Array | undefined;
-    if (config.teacherRows === "fer2013") {
-      keepRows = data.trainPhotoRows;
-      if (!keepRows) {
-        throw new Error(
-          "teacherRows fer2013 needs data with photo crops (deno task prepare:photos)",
+    if (config.teacherRows === "fer2013" || config.photoTeacher) {
+      const mask = data.trainPhotoRows;
+      if (!mask) {
+        const flag = config.photoTeacher ? "photoTeacher" : "teacherRows fer2013";
+        throw new Error(`${flag} needs data with photo crops (deno task prepare:photos)`);
+      }
+      const rows = [...mask.keys()].filter((row) => mask[row]);
+      if (config.photoTeacher) {
+        const photoScores = await teacherScores(
+          config.photoTeacher.split(","),
+          takeRows(train.split, rows),
+          {
+            ...student,
+            tta: config.teacherTta,
+            runDir: options.runDir,
+            progress: options.progress,
+            cacheName: "photo-teacher-scores",
+          },
+        );
+        scores = replaceRows(scores, photoScores, rows);
+        notes.push(
+          `teacher on the ${train.split.count - rows.length} FER2013 rows; ` +
+            `${rows.length} photo rows taught by ${config.photoTeacher}`,
+        );
+      } else {
+        keepRows = mask;
+        notes.push(
+          `teacher on the ${train.split.count - rows.length} FER2013 rows; ` +
+            `${rows.length} photo rows keep their labels`,
         );
       }
-      const photos = keepRows.reduce((sum, v) => sum + v, 0);
-      notes.push(
-        `teacher on the ${train.split.count - photos} FER2013 rows; ` +
-          `${photos} photo rows keep their labels`,
-      );
     }
     sources.push(cachedTeacher(scores, config.teacherWeight, views, keepRows));
   }
