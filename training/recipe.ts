@@ -22,6 +22,8 @@ export interface TrainStep {
    * the recipe's root, absolute ones are kept.
    */
   teacher?: string;
+  /** Teacher folder(s) of the photo crops (`--photo-teacher`), resolved like `teacher`. */
+  photoTeacher?: string;
   /** More train flags for this step only (e.g. `["--seed", "7"]`). */
   flags?: string[];
   /** Model folder, relative to the root, whose weights start the run (`--init-from`). */
@@ -233,6 +235,9 @@ export function parseRecipe(value: unknown): Recipe {
             : fail(`${where}.learningRate must be > 0`);
         }
         if (step.teacher !== undefined) train.teacher = text(step.teacher, `${where}.teacher`);
+        if (step.photoTeacher !== undefined) {
+          train.photoTeacher = text(step.photoTeacher, `${where}.photoTeacher`);
+        }
         if (step.flags !== undefined) train.flags = texts(step.flags, `${where}.flags`);
         if (step.initFrom !== undefined) train.initFrom = text(step.initFrom, `${where}.initFrom`);
         if (step.data !== undefined) train.data = text(step.data, `${where}.data`);
@@ -275,6 +280,7 @@ export function describeStep(step: RecipeStep): string {
         (step.initFrom ? ` from ${step.initFrom}` : "") +
         (step.data ? ` on ${step.data}` : "") +
         (step.teacher ? ` taught by ${step.teacher}` : "") +
+        (step.photoTeacher ? ` (photos by ${step.photoTeacher})` : "") +
         (step.ferplusWeight ? ` with ${step.ferplusWeight * 100}% FER+ votes` : "");
     case "average":
       return `average ${step.run} epochs ${step.from}-${step.to} into ${step.out}`;

@@ -123,9 +123,9 @@ export function stepCommand(
     const args = ["--run-dir", join(root, step.run), "--resume", "--epochs", String(step.epochs)];
     if (step.restartAt !== undefined) args.push("--restart-at", String(step.restartAt));
     if (step.learningRate !== undefined) args.push("--lr", String(step.learningRate));
-    if (step.teacher) {
-      args.push("--teacher", step.teacher.split(",").map((dir) => resolve(root, dir)).join(","));
-    }
+    const underRoot = (dirs: string) => dirs.split(",").map((dir) => resolve(root, dir)).join(",");
+    if (step.teacher) args.push("--teacher", underRoot(step.teacher));
+    if (step.photoTeacher) args.push("--photo-teacher", underRoot(step.photoTeacher));
     if (step.initFrom) args.push("--init-from", resolve(root, step.initFrom));
     const data = step.data ? resolve(root, step.data) : inputs.data;
     if (data) args.push("--data", data);

@@ -340,7 +340,15 @@ Deno.test("a photos step prepares the runner's photos into the root; train steps
       { kind: "train", run: "base", epochs: 2 },
       { kind: "average", run: "base", from: 2, to: 2, out: "fer" },
       { kind: "photos", out: "photo-data", folds: 2, trainFold: 0, repeat: 8 },
-      { kind: "train", run: "ft", epochs: 1, initFrom: "fer", data: "photo-data", teacher: "fer" },
+      {
+        kind: "train",
+        run: "ft",
+        epochs: 1,
+        initFrom: "fer",
+        data: "photo-data",
+        teacher: "fer",
+        photoTeacher: "fer,/abs/p",
+      },
     ],
     result: "ft",
   });
@@ -350,7 +358,7 @@ Deno.test("a photos step prepares the runner's photos into the root; train steps
   );
   assertEquals(
     describeStep(recipe.steps[3]),
-    "train ft to epoch 1 from fer on photo-data taught by fer",
+    "train ft to epoch 1 from fer on photo-data taught by fer (photos by fer,/abs/p)",
   );
   await withRoot(async (root) => {
     const calls: string[][] = [];
@@ -380,6 +388,7 @@ Deno.test("a photos step prepares the runner's photos into the root; train steps
       ft,
     );
     assertEquals(calls[3].filter((arg) => arg === "--data").length, 1);
+    assertOk(ft.includes(`--photo-teacher ${join(root, "fer")},/abs/p`), ft);
     assertEquals((await stepState(recipe.steps[2], root)).done, true);
     const again = await runRecipe(recipe, {
       root,
