@@ -276,27 +276,20 @@ export function validateConfig(c: TrainConfig): TrainConfig {
     fail("teacherViews", "must be an integer in [0, 32]");
   }
   if (c.teacherViews > 0 && !c.teacher) fail("teacherViews", "needs a teacher");
+  // Both cut the cached scores of clean images by row; views and an online teacher have no rows.
+  const notCached = c.teacherViews > 0 || c.teacherOnline;
+  const cachedOnly = "works with cached scores on clean images, not teacherViews or teacherOnline";
   if (c.teacherRows !== undefined) {
     if (!["all", "fer2013"].includes(c.teacherRows)) fail("teacherRows", "must be all or fer2013");
     if (c.teacherRows === "fer2013") {
       if (!c.teacher) fail("teacherRows", "needs a teacher");
-      if (c.teacherViews > 0 || c.teacherOnline) {
-        fail(
-          "teacherRows",
-          "works with cached scores on clean images, not teacherViews or teacherOnline",
-        );
-      }
+      if (notCached) fail("teacherRows", cachedOnly);
     }
   }
   if (c.photoTeacher !== undefined) {
     if (!c.teacher) fail("photoTeacher", "needs a teacher for the other rows");
     if (c.teacherRows === "fer2013") fail("photoTeacher", "and teacherRows fer2013 contradict");
-    if (c.teacherViews > 0 || c.teacherOnline) {
-      fail(
-        "photoTeacher",
-        "works with cached scores on clean images, not teacherViews or teacherOnline",
-      );
-    }
+    if (notCached) fail("photoTeacher", cachedOnly);
   }
   if (c.teacherOnline) {
     if (!c.teacher) fail("teacherOnline", "needs a teacher");

@@ -1,7 +1,7 @@
 /**
- * A training recipe: the ordered steps (train, average, fork, photos) that made a shipped model, written
- * down as data so that `deno task reproduce` can run them with one command and pick up where it
- * stopped in a later session. {@link SHIPPED_RECIPE} is the one behind `models/default/`.
+ * A training recipe: the ordered steps (train, average, fork, photos) that made a shipped model,
+ * written down as data so that `deno task reproduce` can run them with one command and pick up
+ * where it stopped in a later session. {@link SHIPPED_RECIPE} is the one behind `models/default/`.
  *
  * @module
  */
