@@ -9,12 +9,26 @@ import { withTempDir } from "../../temp_dir.ts";
 import { FER_EMOTIONS } from "../../../src/face.ts";
 import { toTrainData } from "../../../training/dataset.ts";
 import { readRunData } from "../../../training/train_data.ts";
+import type { TrainConfig } from "../../../training/config.ts";
 import { runTargets } from "../../../training/targets/run_targets.ts";
 import { teacherScores } from "../../../training/targets/distill.ts";
 import { tinyMetadata, writeTinyModelDir } from "../../classifier/tiny_model.ts";
 import { loadModelDir, saveModelDir } from "../../../src/model/io.ts";
 import { syntheticSplit, writeSyntheticPrepared } from "../synthetic.ts";
 import { tinyTrainConfig, useWasmTraining } from "../tiny_training.ts";
+
+/**
+ * The training targets `deno task train` builds for `config` (`readRunData`, then `runTargets`),
+ * with the run's data, the plain label targets they started from and the log notes.
+ */
+async function trainTargets(config: TrainConfig, labels: string[], runDir?: string) {
+  const run = await readRunData(config, labels);
+  const built = await runTargets(config, run, { runDir, progress: false });
+  const start = toTrainData(run.train.split, { classes: 7, features: [], labelSmoothing: 0 });
+  const mixed = built.targets.imageTargets(start.data, "train").targets;
+  built.dispose();
+  return { run, start: start.data.targets, mixed, notes: built.notes };
+}
 
 Deno.test("teacherRows fer2013: teacher scores on the FER2013 rows, labels on the photo crops", async () => {
   await useWasmTraining();
@@ -33,12 +47,8 @@ Deno.test("teacherRows fer2013: teacher scores on the FER2013 rows, labels on th
         teacherTta: "none",
         selection: null,
       } as never);
-      const data = await readRunData(config, labels);
-      const built = await runTargets(config, data, { progress: false });
-      const start = toTrainData(data.train.split, { classes: 7, features: [], labelSmoothing: 0 });
-      const mixed = built.targets.imageTargets(start.data, "train").targets;
-      built.dispose();
-      const scores = await teacherScores(teacher, data.train.split, {
+      const { run, start, mixed, notes } = await trainTargets(config, labels);
+      const scores = await teacherScores(teacher, run.train.split, {
         labels,
         features: [],
         tta: "none",
@@ -46,12 +56,12 @@ Deno.test("teacherRows fer2013: teacher scores on the FER2013 rows, labels on th
       });
       for (let row = 0; row < 30; row++) {
         for (let k = 0; k < 7; k++) {
-          const expected = row < 24 ? scores[row * 7 + k] : start.data.targets[row * 7 + k];
+          const expected = row < 24 ? scores[row * 7 + k] : start[row * 7 + k];
           assertAlmostEquals(mixed[row * 7 + k], expected, 1e-6, `row ${row} class ${k}`);
         }
       }
       assertEquals(
-        built.notes.at(-1),
+        notes.at(-1),
         "teacher on the 24 FER2013 rows; 6 photo rows keep their labels",
       );
 
@@ -91,12 +101,8 @@ Deno.test("photoTeacher: the photo crops take the second teacher's scores, cache
         teacherTta: "none",
         selection: null,
       } as never);
-      const run = await readRunData(config, labels);
       const runDir = join(dir, "run");
-      const built = await runTargets(config, run, { runDir, progress: false });
-      const start = toTrainData(run.train.split, { classes: 7, features: [], labelSmoothing: 0 });
-      const mixed = built.targets.imageTargets(start.data, "train").targets;
-      built.dispose();
+      const { run, mixed, notes } = await trainTargets(config, labels, runDir);
       const quiet = { labels, features: [], tta: "none" as const, progress: false };
       const first = await teacherScores(teacher, run.train.split, quiet);
       const second = await teacherScores(photoTeacher, run.train.split, quiet);
@@ -113,7 +119,7 @@ Deno.test("photoTeacher: the photo crops take the second teacher's scores, cache
       }
       assertOk(differ > 0, "the two teachers agree exactly");
       assertEquals(
-        built.notes.at(-1),
+        notes.at(-1),
         `teacher on the 16 FER2013 rows; 5 photo rows taught by ${photoTeacher}`,
       );
       const info = JSON.parse(await Deno.readTextFile(join(runDir, "photo-teacher-scores.json")));
