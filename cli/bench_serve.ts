@@ -1,7 +1,8 @@
 /**
  * `deno task bench:serve [--model DIR] [--baseline DIR] [--scale N] [--svg PATH]`: serving latency
  * over loopback, printed as a Markdown table and drawn as an SVG bar chart (default
- * `$TMPDIR/bench-serve.svg`). `--model` may be a model set (its members run one after another).
+ * `$TMPDIR/bench-serve.svg`). `--model` may be a model set (its members run one after another,
+ * after the steps they share, which run once).
  *
  * Starts `main.ts` as its own process, then for (a) a 640x480 one-face JPEG, (b) a 1920-px group
  * photo and (c) a 32-face classify batch measures p50/p95 latency and requests/s at concurrency 1
@@ -295,7 +296,8 @@ async function main(args: string[]): Promise<number> {
       console.log(
         `model set of ${deps.model.members.length}: ` +
           deps.model.members.map((m) => `${m.path}@${m.version} ${(m.weight * 100).toFixed(0)}%`)
-            .join(" + "),
+            .join(" + ") +
+          `; ${deps.model.sharedSteps ?? 0} leading steps shared (run once)`,
       );
     }
     console.log(

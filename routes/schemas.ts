@@ -145,6 +145,10 @@ export const ModelAnswer = z.object({
   metrics: z.object({ quantized: SplitMetrics.optional(), float: SplitMetrics.optional() }),
   exportedAt: z.string(),
   members: z.array(ModelMember).optional().openapi({ description: "A set's members, in order" }),
+  sharedSteps: z.number().int().optional().openapi({
+    description: "A set's leading inference steps that every member computes identically, run " +
+      "once per batch (0: each member runs whole)",
+  }),
   runtime: Runtime,
   limits: z.object({
     maxBodyBytes: z.number().int(),

@@ -23,6 +23,8 @@ export const TRAIN_HELP = `deno task train [flags]
   --decay-step N --warmup-epochs N --label-smoothing X --keep-prob X --patience N
   --restart-at N          cosine warm restart: from epoch N the rate starts again at --lr
   --init-from DIR         start from an exported model's weights (same architecture)
+  --freeze-convs N        keep the first N convolutions at --init-from's weights (a set with
+                          that model then runs them once per face)
   --teacher DIR[,DIR]     distil from exported models: their (mean) scores on Training join the targets
   --teacher-weight X      share of the teacher's scores in each target (default 0.5)
   --teacher-tta MODE      none | flip | tencrop views the teacher averages (default flip)
@@ -75,6 +77,7 @@ const FLAGS = {
   "restart-at": ["restartEpoch", "number"],
   "teacher": ["teacher", "string"],
   "init-from": ["initFrom", "string"],
+  "freeze-convs": ["freezeConvs", "number"],
   "teacher-weight": ["teacherWeight", "number"],
   "teacher-tta": ["teacherTta", "string"],
   "teacher-views": ["teacherViews", "number"],

@@ -125,6 +125,12 @@ export interface TrainConfig {
    * architecture required). Absent = random. A resumed run takes its checkpoint instead.
    */
   initFrom?: string;
+  /**
+   * Keep the first N convolutions (with their batch norms, activations and pooling) at the
+   * `initFrom` weights, in inference mode (`engine/freeze.ts`): a set of the two models then runs
+   * that trunk once. Optional, so earlier configs stay as they were (0 = everything trains).
+   */
+  freezeConvs?: number;
   /** Share of the teacher's scores in each target, in [0, 1]. */
   teacherWeight: number;
   /** Test-time augmentation the teacher's scores are computed with. */
@@ -296,6 +302,15 @@ export function validateConfig(c: TrainConfig): TrainConfig {
     if (c.teacherViews > 0) fail("teacherOnline", "replaces teacherViews; use one of them");
     if (c.ferplusWeight > 0) fail("teacherOnline", "cannot mix in FER+ votes (ferplusWeight)");
     if (c.teacherTta === "tencrop") fail("teacherOnline", "scores none or flip views, not tencrop");
+  }
+  if (c.freezeConvs !== undefined && c.freezeConvs !== 0) {
+    if (!(Number.isInteger(c.freezeConvs) && c.freezeConvs > 0)) {
+      fail("freezeConvs", "must be an integer >= 0");
+    }
+    if (!c.initFrom) {
+      fail("freezeConvs", "needs initFrom: frozen layers keep the weights they start with");
+    }
+    if (c.features.length > 0) fail("freezeConvs", "needs a model without feature inputs");
   }
   if (c.mirrorSymmetric && (c.model !== "default" || c.features.length > 0)) {
     fail("mirrorSymmetric", "needs the default model without feature inputs");

@@ -121,25 +121,49 @@ export class FerClassifier implements FaceClassifier {
     options: ClassifyOptions = {},
   ): Promise<Float32Array> {
     if (faces.length === 0) return new Float32Array(0);
-    const { width, height, channels } = this.metadata.input;
+    const { values, views } = this.batchInput(faces, options);
+    const output = tf.tidy(() => {
+      const x = this.#tensor(values, faces.length * views);
+      return this.#plan ? this.#plan.run(x) : this.#model.predict(x) as tf.Tensor;
+    });
+    try {
+      return this.viewMean(await output.data() as Float32Array, faces.length, views);
+    } finally {
+      output.dispose();
+    }
+  }
+
+  /** The folded plan the model runs, or `undefined` when it runs `model.predict`. */
+  get plan(): InferencePlan | undefined {
+    return this.#plan;
+  }
+
+  /**
+   * The pixel values of the batch {@link probabilities} runs for `faces` (with `tta: "flip"` and an
+   * untied model, the originals then their mirror images) and the views per face.
+   */
+  batchInput(
+    faces: readonly Uint8Array[],
+    options: ClassifyOptions = {},
+  ): { values: Float32Array; views: number } {
     const views = viewsPerFace(options.tta ?? "none", this.metadata.mirrorSymmetric);
     // The originals come first, so a face of the wrong size is reported under its own index.
     const values = packFaceInput(
       views === 1 ? faces : [...faces, ...faces.map((f) => mirrorFace(f, this.metadata.input))],
       this.metadata.input,
     );
-    const output = tf.tidy(() => {
-      const x = tf.tensor4d(values, [faces.length * views, height, width, channels]);
-      return this.#plan ? this.#plan.run(x) : this.#model.predict(x) as tf.Tensor;
-    });
-    try {
-      const probabilities = await output.data() as Float32Array;
-      return views === 1
-        ? probabilities
-        : averageViews(probabilities, faces.length, this.labels.length, views);
-    } finally {
-      output.dispose();
-    }
+    return { values, views };
+  }
+
+  /** `values` as the model's input tensor of `count` images. */
+  #tensor(values: Float32Array, count: number): tf.Tensor4D {
+    const { width, height, channels } = this.metadata.input;
+    return tf.tensor4d(values, [count, height, width, channels]);
+  }
+
+  /** Per-face probabilities from the model's output on a {@link batchInput} batch. */
+  viewMean(output: Float32Array, faces: number, views: number): Float32Array {
+    return views === 1 ? output : averageViews(output, faces, this.labels.length, views);
   }
 
   /** Runs one batch of `batchSize` blank faces so the first real request does not pay for set-up. */

@@ -3,7 +3,8 @@
  * trains them): batch normalization is folded into the preceding convolution or dense weights and
  * the following ReLU into the same fused kernel, so each conv block runs as one wasm `FusedConv2D`
  * instead of conv + `FusedBatchNorm` + `Relu`. Models with any other layer or topology get no plan
- * and run through `model.predict` unchanged.
+ * and run through `model.predict` unchanged. The plan lists its steps with their weights, so a
+ * model set can find the steps its members share (`shared_trunk.ts`).
  *
  * @module
  */
@@ -16,10 +17,22 @@ const FUSABLE = new Set<string>(["linear", "relu", "relu6", "elu", "sigmoid"]);
 /** One step of the plan: a function of the running activation. */
 type Step = (x: tf.Tensor) => tf.Tensor;
 
+/** One step of a plan with what it computes, so that two plans can be compared step by step. */
+export interface PlanStep {
+  /** The step itself. */
+  run: Step;
+  /** The operation and its parameters, e.g. `conv2d relu strides=1,1 pad=same`. */
+  op: string;
+  /** The weights it uses (folded kernel and bias, or scale and shift). */
+  weights: readonly tf.Tensor[];
+}
+
 /** A compiled forward pass; `dispose` frees the folded weights. */
 export interface InferencePlan {
   /** Runs the model on `x` (call inside `tf.tidy`). */
   run(x: tf.Tensor4D): tf.Tensor;
+  /** The steps `run` chains, in order. */
+  steps: readonly PlanStep[];
   /** Number of batch normalizations folded into weights. */
   foldedBatchNorms: number;
   /** Frees the plan's own weight tensors (the model's are untouched). */
@@ -46,7 +59,7 @@ const ACTIVATIONS: Record<string, (x: tf.Tensor) => tf.Tensor> = {
 };
 
 /** The layers of `model` in order when they form a single chain, else `undefined`. */
-function chainLayers(model: tf.LayersModel): tf.layers.Layer[] | undefined {
+export function chainLayers(model: tf.LayersModel): tf.layers.Layer[] | undefined {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) return undefined;
   const layers = model.layers;
   for (let i = 1; i < layers.length; i++) {
@@ -87,7 +100,9 @@ export function compileInference(model: tf.LayersModel): InferencePlan | undefin
   const layers = chainLayers(model);
   if (!layers) return undefined;
   const owned: tf.Tensor[] = [];
-  const steps: Step[] = [];
+  const steps: PlanStep[] = [];
+  const add = (op: string, run: Step, weights: tf.Tensor[] = []) =>
+    steps.push({ op, run, weights });
   let pending: Pending | undefined;
   let folded = 0;
   const keep = <T extends tf.Tensor>(t: T): T => {
@@ -101,20 +116,25 @@ export function compileInference(model: tf.LayersModel): InferencePlan | undefin
       const strides = config.strides as [number, number];
       const padding = config.padding as "same" | "valid";
       const dilations = config.dilationRate as [number, number];
-      steps.push((x) =>
-        tf.fused.conv2d({
-          x: x as tf.Tensor4D,
-          filter: kernel as tf.Tensor4D,
-          strides,
-          pad: padding,
-          dilations,
-          bias,
-          activation,
-        })
+      add(
+        `conv2d ${activation} strides=${strides} pad=${padding} dilations=${dilations}`,
+        (x) =>
+          tf.fused.conv2d({
+            x: x as tf.Tensor4D,
+            filter: kernel as tf.Tensor4D,
+            strides,
+            pad: padding,
+            dilations,
+            bias,
+            activation,
+          }),
+        [kernel, ...(bias ? [bias] : [])],
       );
     } else {
-      steps.push((x) =>
-        tf.fused.matMul({ a: x as tf.Tensor2D, b: kernel as tf.Tensor2D, bias, activation })
+      add(
+        `matMul ${activation}`,
+        (x) => tf.fused.matMul({ a: x as tf.Tensor2D, b: kernel as tf.Tensor2D, bias, activation }),
+        [kernel, ...(bias ? [bias] : [])],
       );
     }
     pending = undefined;
@@ -146,7 +166,7 @@ export function compileInference(model: tf.LayersModel): InferencePlan | undefin
       if (!fusable) {
         if (!ACTIVATIONS[activation]) return fail();
         flush();
-        steps.push(ACTIVATIONS[activation]);
+        add(activation, ACTIVATIONS[activation]);
       }
       continue;
     }
@@ -167,7 +187,7 @@ export function compileInference(model: tf.LayersModel): InferencePlan | undefin
         flush();
         keep(scale);
         keep(shift);
-        steps.push((x) => tf.add(tf.mul(x, scale), shift));
+        add("scale-shift", (x) => tf.add(tf.mul(x, scale), shift), [scale, shift]);
       }
       continue;
     }
@@ -181,7 +201,7 @@ export function compileInference(model: tf.LayersModel): InferencePlan | undefin
       flush();
       const fn = ACTIVATIONS[activation];
       if (!fn) return fail();
-      steps.push(fn);
+      add(activation, fn);
       continue;
     }
     flush();
@@ -191,11 +211,14 @@ export function compileInference(model: tf.LayersModel): InferencePlan | undefin
       const strides = (config.strides ?? pool) as [number, number];
       const pad = config.padding as "same" | "valid";
       const op = name === "MaxPooling2D" ? tf.maxPool : tf.avgPool;
-      steps.push((x) => op(x as tf.Tensor4D, pool, strides, pad));
+      add(
+        `${name} ${pool} strides=${strides} pad=${pad}`,
+        (x) => op(x as tf.Tensor4D, pool, strides, pad),
+      );
     } else if (name === "Flatten") {
-      steps.push((x) => tf.reshape(x, [x.shape[0], -1]));
+      add("flatten", (x) => tf.reshape(x, [x.shape[0], -1]));
     } else if (name === "GlobalAveragePooling2D") {
-      steps.push((x) => tf.mean(x, [1, 2]));
+      add("global-mean", (x) => tf.mean(x, [1, 2]));
     } else {
       return fail();
     }
@@ -203,7 +226,8 @@ export function compileInference(model: tf.LayersModel): InferencePlan | undefin
   flush();
   const foldedBatchNorms = folded;
   return {
-    run: (x) => steps.reduce<tf.Tensor>((t, step) => step(t), x),
+    run: (x) => steps.reduce<tf.Tensor>((t, step) => step.run(t), x),
+    steps,
     foldedBatchNorms,
     dispose: () => tf.dispose(owned),
   };

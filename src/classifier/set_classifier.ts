@@ -1,8 +1,10 @@
 /**
  * A model set as one classifier (see `src/model/set.ts`): every member classifies the faces with
  * its own views, pixel scaling and mirror tie, their probabilities are averaged with the members'
- * weights, and the set's temperature rescales the mean. Uses no Deno APIs; loading from disk
- * lives in `load.ts`. The mean is the page's own function, from `static/js/scores.js`.
+ * weights, and the set's temperature rescales the mean. Members that start with the same layers
+ * (one fine-tuned from another with `--freeze-convs`) run those once per batch
+ * (`shared_trunk.ts`). Uses no Deno APIs; loading from disk lives in `load.ts`. The mean is the
+ * page's own function, from `static/js/scores.js`.
  *
  * @module
  */
@@ -11,6 +13,8 @@ import type { ClassifyOptions, FaceClassifier, FerClassifier } from "./classifie
 import { type FaceScores, toFaceScores } from "./postprocess.ts";
 import { applyTemperature, isTemperature } from "./temperature.ts";
 import { weightedMeanProbabilities } from "../../static/js/scores.js";
+import { runWithSharedTrunk, sharedStepCount } from "./shared_trunk.ts";
+import * as tf from "@tensorflow/tfjs";
 
 /** The weighted mean of equally sized probability matrices: the page's own function. */
 export { weightedMeanProbabilities };
@@ -41,6 +45,11 @@ export class FerSetClassifier implements FaceClassifier {
   readonly inference: "folded" | "layers";
   /** Temperature applied to the weighted mean (fer-model.json's, 1 when absent). */
   readonly temperature: number;
+  /**
+   * Leading inference steps every member computes identically, run once per batch (0: each
+   * member runs whole). Needs folded plans and the same input scaling and mirror tie.
+   */
+  readonly sharedSteps: number;
 
   /**
    * Wraps loaded members; throws when the set's temperature is not usable or the members disagree
@@ -74,6 +83,7 @@ export class FerSetClassifier implements FaceClassifier {
       ? "folded"
       : "layers";
     this.temperature = metadata.temperature ?? 1;
+    this.sharedSteps = sharedTrunkOf(members);
   }
 
   /** The weighted mean of the members' probabilities (views averaged per member, no temperature). */
@@ -81,10 +91,39 @@ export class FerSetClassifier implements FaceClassifier {
     faces: readonly Uint8Array[],
     options: ClassifyOptions = {},
   ): Promise<Float32Array> {
+    const weights = this.members.map((m) => m.weight);
+    if (this.sharedSteps > 0 && faces.length > 0) {
+      return weightedMeanProbabilities(await this.#sharedProbabilities(faces, options), weights);
+    }
     const parts: Float32Array[] = [];
     // One after another: inference is synchronous wasm on one thread, so nothing runs in parallel.
     for (const m of this.members) parts.push(await m.classifier.probabilities(faces, options));
-    return weightedMeanProbabilities(parts, this.members.map((m) => m.weight));
+    return weightedMeanProbabilities(parts, weights);
+  }
+
+  /** Every member's probabilities, with the shared trunk run once (same inputs for all members). */
+  async #sharedProbabilities(
+    faces: readonly Uint8Array[],
+    options: ClassifyOptions,
+  ): Promise<Float32Array[]> {
+    const classifiers = this.members.map((m) => m.classifier);
+    const first = classifiers[0];
+    const { values, views } = first.batchInput(faces, options);
+    const { width, height, channels } = first.metadata.input;
+    const plans = classifiers.map((c) => c.plan!);
+    const outputs = tf.tidy(() =>
+      runWithSharedTrunk(
+        plans,
+        this.sharedSteps,
+        tf.tensor4d(values, [faces.length * views, height, width, channels]),
+      )
+    );
+    try {
+      const data = await Promise.all(outputs.map((o) => o.data() as Promise<Float32Array>));
+      return data.map((d, i) => classifiers[i].viewMean(d, faces.length, views));
+    } finally {
+      tf.dispose(outputs);
+    }
   }
 
   /** Classifies `faces` with every member; the set's temperature rescales the weighted mean. */
@@ -109,4 +148,16 @@ export class FerSetClassifier implements FaceClassifier {
   dispose(): void {
     for (const m of this.members) m.classifier.dispose();
   }
+}
+
+/**
+ * The steps the members' plans share (`shared_trunk.ts`), or 0 when some member has no folded
+ * plan or its input is packed differently (another pixel scaling, face size or mirror tie).
+ */
+function sharedTrunkOf(members: readonly SetMember[]): number {
+  const classifiers = members.map((m) => m.classifier);
+  const input = (c: FerClassifier) =>
+    JSON.stringify([c.metadata.input, c.metadata.mirrorSymmetric]);
+  if (classifiers.some((c) => !c.plan || input(c) !== input(classifiers[0]))) return 0;
+  return sharedStepCount(classifiers.map((c) => c.plan!));
 }

@@ -84,6 +84,11 @@ export interface ModelInfo {
   exportedAt: string;
   /** For a set: its members, in the order they are averaged. */
   members?: ModelMemberInfo[];
+  /**
+   * For a set: leading inference steps every member computes identically, run once per batch
+   * (see `src/classifier/shared_trunk.ts`; 0 = each member runs whole).
+   */
+  sharedSteps?: number;
 }
 
 /** Which TensorFlow.js backend runs inference. */

@@ -52,6 +52,7 @@ export function setModelInfo(
     metrics: metadata.metrics ?? {},
     exportedAt: metadata.exportedAt,
     members,
+    sharedSteps: set.sharedSteps,
   };
 }
 

@@ -42,6 +42,8 @@ Deno.test("GET /api/model describes a set: its members, their weights and versio
   );
   assertEquals(body.sizeBytes, sizes[0] + sizes[1]);
   assertEquals(body.members.length, 2);
+  // Members with other pixel scales and mirror ties share no steps.
+  assertEquals(body.sharedSteps, 0);
   for (const [i, m] of TINY_SET_MEMBERS.entries()) {
     const member = body.members[i];
     assertEquals(

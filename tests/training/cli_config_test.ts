@@ -173,3 +173,15 @@ Deno.test("parseTrainArgs: --photo-teacher needs --teacher and excludes --teache
     "not teacherViews or teacherOnline",
   );
 });
+
+Deno.test("parseTrainArgs: --freeze-convs needs --init-from and a whole number", async () => {
+  const freeze = (args: string[]) => parseTrainArgs(args).then((r) => r.config.freezeConvs);
+  assertEquals(await freeze(["--init-from", "m", "--freeze-convs", "4"]), 4);
+  assertEquals(await freeze(["--freeze-convs", "0"]), 0);
+  assertEquals(await freeze([]), undefined);
+  await assertThrows(() => freeze(["--freeze-convs", "4"]), "freezeConvs needs initFrom");
+  await assertThrows(
+    () => freeze(["--init-from", "m", "--freeze-convs", "1.5"]),
+    "freezeConvs must be an integer >= 0",
+  );
+});

@@ -9,6 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { shardGradients } from "./shard_step.ts";
+import { frozenWeights, trainedWeights } from "./freeze.ts";
 import type {
   ShardReply,
   TensorData,
@@ -28,10 +29,17 @@ export class DataParallelTrainer {
   #model: tf.LayersModel;
   #optimizer: tf.Optimizer;
   #worker: Worker;
+  #frozen: number;
   #waiting?: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void };
 
-  private constructor(model: tf.LayersModel, optimizer: tf.Optimizer, worker: Worker) {
+  private constructor(
+    model: tf.LayersModel,
+    optimizer: tf.Optimizer,
+    worker: Worker,
+    frozenLayers: number,
+  ) {
     this.#model = model;
+    this.#frozen = frozenLayers;
     this.#optimizer = optimizer;
     this.#worker = worker;
     worker.onmessage = (event: MessageEvent<WorkerReply>) => {
@@ -49,19 +57,27 @@ export class DataParallelTrainer {
 
   /**
    * Starts the worker with a replica of `model` (standard layers only). `optimizer` defaults to
-   * the one `model.compile` set. The wasm backend with fer-edge's kernels must be active.
+   * the one `model.compile` set; the first `frozenLayers` layers do not train (`freeze.ts`). The
+   * wasm backend with fer-edge's kernels must be active.
    */
   static async create(
     model: tf.LayersModel,
     optimizer: tf.Optimizer | undefined = model.optimizer,
+    frozenLayers = 0,
   ): Promise<DataParallelTrainer> {
     if (optimizer === undefined) throw new Error("DataParallelTrainer needs a compiled model");
     const worker = new Worker(new URL("./data_parallel_worker.ts", import.meta.url).href, {
       type: "module",
     });
-    const trainer = new DataParallelTrainer(model, optimizer, worker);
+    const trainer = new DataParallelTrainer(model, optimizer, worker, frozenLayers);
     const topology = model.toJSON(null, false);
-    const ready = await trainer.#request({ type: "init", topology }, []);
+    const frozenValues = frozenWeights(model, frozenLayers).map((w) =>
+      (w.read().dataSync() as Float32Array).slice()
+    );
+    const ready = await trainer.#request(
+      { type: "init", topology, frozenLayers, frozenValues },
+      frozenValues.map((a) => a.buffer as ArrayBuffer),
+    );
     if (ready.type !== "ready") throw new Error("data-parallel worker did not start");
     return trainer;
   }
@@ -85,7 +101,9 @@ export class DataParallelTrainer {
     const workerCount = n - mainCount;
     let workerReply: Promise<WorkerReply> | undefined;
     if (workerCount > 0) {
-      const weights = this.#model.trainableWeights.map((w) => w.read().dataSync() as Float32Array);
+      const weights = trainedWeights(this.#model, this.#frozen).map((w) =>
+        w.read().dataSync() as Float32Array
+      );
       const shardInputs = xs.map((x) => slice(x, mainCount, workerCount));
       const shardTargets = slice(targets, mainCount, workerCount);
       const buffers = [...weights, ...shardInputs.map((s) => s.values), shardTargets.values]
@@ -97,7 +115,7 @@ export class DataParallelTrainer {
     }
     const mainXs = xs.map((x) => x.slice(0, mainCount));
     const mainYs = targets.slice(0, mainCount);
-    const mine = shardGradients(this.#model, mainXs, mainYs);
+    const mine = shardGradients(this.#model, mainXs, mainYs, this.#frozen);
     tf.dispose([...mainXs, mainYs]);
     let loss = mine.loss.dataSync()[0];
     let accuracy = mine.accuracy.dataSync()[0];
@@ -114,7 +132,7 @@ export class DataParallelTrainer {
       accuracy = accuracy * a + reply.accuracy * b;
     }
     const named: tf.NamedTensorMap = {};
-    this.#model.trainableWeights.forEach((w, i) => {
+    trainedWeights(this.#model, this.#frozen).forEach((w, i) => {
       named[(w as unknown as { val: tf.Variable }).val.name] = grads[i];
     });
     this.#optimizer.applyGradients(named);

@@ -12,7 +12,14 @@ export interface TensorData {
 
 /** Main thread to worker. */
 export type WorkerRequest =
-  | { type: "init"; topology: unknown }
+  | {
+    type: "init";
+    topology: unknown;
+    /** Leading layers that do not train (`freeze.ts`). */
+    frozenLayers: number;
+    /** Their weights' values, in `frozenWeights` order. */
+    frozenValues: Float32Array[];
+  }
   | { type: "step"; weights: Float32Array[]; inputs: TensorData[]; targets: TensorData };
 
 /** Worker's answer to a step. */

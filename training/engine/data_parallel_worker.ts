@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { useWasmBackend } from "../../src/backend.ts";
 import { installWasmTrainingKernels } from "./install.ts";
 import { shardGradients } from "./shard_step.ts";
+import { frozenWeights, trainedWeights } from "./freeze.ts";
 import type { ShardReply, WorkerReply, WorkerRequest } from "./data_parallel_protocol.ts";
 
 /** The worker global scope, typed for the messages this worker sends and receives. */
@@ -17,6 +18,7 @@ const scope = self as unknown as {
 };
 
 let model: tf.LayersModel | undefined;
+let frozen = 0;
 
 async function handle(request: WorkerRequest): Promise<void> {
   if (request.type === "init") {
@@ -25,19 +27,26 @@ async function handle(request: WorkerRequest): Promise<void> {
     model = await tf.models.modelFromJSON({
       modelTopology: request.topology as tf.io.ModelJSON["modelTopology"],
     } as tf.io.ModelJSON);
+    // Frozen layers never change, so their weights come once, here.
+    frozen = request.frozenLayers;
+    frozenWeights(model, frozen).forEach((w, i) => {
+      const value = tf.tensor(request.frozenValues[i], w.shape as number[]);
+      w.write(value);
+      value.dispose();
+    });
     scope.postMessage({ type: "ready" });
     return;
   }
   if (model === undefined) throw new Error("data-parallel worker got a step before init");
   const m = model;
-  m.trainableWeights.forEach((w, i) => {
+  trainedWeights(m, frozen).forEach((w, i) => {
     const value = tf.tensor(request.weights[i], w.shape as number[]);
     w.write(value);
     value.dispose();
   });
   const inputs = request.inputs.map((t) => tf.tensor(t.values, t.shape));
   const targets = tf.tensor(request.targets.values, request.targets.shape);
-  const result = shardGradients(m, inputs, targets);
+  const result = shardGradients(m, inputs, targets, frozen);
   const grads = result.grads.map((g) => g.dataSync() as Float32Array);
   const reply: ShardReply = {
     type: "grads",

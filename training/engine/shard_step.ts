@@ -6,30 +6,58 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { trainedWeights, trainingForward } from "./freeze.ts";
 
-/** Gradients (in `model.trainableWeights` order) with the shard's mean loss and accuracy. */
+/** Gradients (in {@link trainedWeights} order) with the shard's mean loss and accuracy. */
 export interface ShardResult {
   loss: number;
   accuracy: number;
   grads: tf.Tensor[];
 }
 
-/** Runs forward (training mode, updating batch-norm statistics) and backward on one shard. */
+/**
+ * Runs forward (training mode, updating batch-norm statistics; the first `frozen` layers in
+ * inference mode, see `freeze.ts`) and backward on one shard, for the weights that train.
+ */
 export function shardGradients(
   model: tf.LayersModel,
   inputs: tf.Tensor[],
   targets: tf.Tensor,
+  frozen = 0,
 ): { loss: tf.Scalar; accuracy: tf.Scalar; grads: tf.Tensor[] } {
-  const variables = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+  const variables = trainedWeights(model, frozen).map((w) =>
+    (w as unknown as { val: tf.Variable }).val
+  );
   let accuracy: tf.Scalar | undefined;
   const { value, grads } = tf.variableGrads(() => {
-    const output = model.apply(inputs.length === 1 ? inputs[0] : inputs, {
-      training: true,
-    }) as tf.Tensor;
+    const output = trainingForward(model, inputs, frozen);
     accuracy = tf.keep(
       tf.tidy(() => output.argMax(-1).equal(targets.argMax(-1)).toFloat().mean() as tf.Scalar),
     );
     return tf.metrics.categoricalCrossentropy(targets, output).mean() as tf.Scalar;
   }, variables);
   return { loss: value, accuracy: accuracy!, grads: variables.map((v) => grads[v.name]) };
+}
+
+/**
+ * One optimizer step on the whole batch on this thread, as `model.trainOnBatch` takes it but with
+ * {@link shardGradients}' forward and weights: what a one-thread run with `frozen` leading layers
+ * uses, since `trainOnBatch` would train those layers. Returns `[loss, accuracy]`.
+ */
+export function trainOnBatchHere(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  inputs: tf.Tensor[],
+  targets: tf.Tensor,
+  frozen: number,
+): [number, number] {
+  const { loss, accuracy, grads } = shardGradients(model, inputs, targets, frozen);
+  const named: tf.NamedTensorMap = {};
+  trainedWeights(model, frozen).forEach((w, i) => {
+    named[(w as unknown as { val: tf.Variable }).val.name] = grads[i];
+  });
+  optimizer.applyGradients(named);
+  const result: [number, number] = [loss.dataSync()[0], accuracy.dataSync()[0]];
+  tf.dispose([loss, accuracy, ...grads]);
+  return result;
 }

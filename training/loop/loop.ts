@@ -25,6 +25,8 @@ import { buildModel, modelAfterStep } from "../models/mod.ts";
 import { curvesSvg } from "../charts.ts";
 import { evaluateModel } from "../predict_batches.ts";
 import { DataParallelTrainer } from "../engine/data_parallel.ts";
+import { frozenPrefixLength } from "../engine/freeze.ts";
+import { trainOnBatchHere } from "../engine/shard_step.ts";
 import { initWeightsFrom } from "./init_weights.ts";
 import { TargetList } from "./targets.ts";
 import type { AfterStepFactory } from "./after_step.ts";
@@ -133,6 +135,7 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
     stageChannels: config.stageChannels,
     seed: config.seed,
   });
+  const frozenLayers = frozenPrefixLength(model, config.freezeConvs ?? 0);
   const optimizer = createOptimizer(config);
   model.compile({ optimizer, loss: "categoricalCrossentropy", metrics: ["accuracy"] });
 
@@ -153,6 +156,9 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
     await initWeightsFrom(model, config.initFrom);
     console.error(`initial weights from ${config.initFrom}`);
   }
+  if (frozenLayers > 0) {
+    console.error(`first ${config.freezeConvs} convolutions frozen (${frozenLayers} layers)`);
+  }
   // The model's own after-step work (the mirror tie) and the caller's, each run once now: a fresh
   // or --init-from start is projected from the first step on (a resumed one already is).
   const afterStep = [
@@ -162,10 +168,15 @@ export async function runTraining(config: TrainConfig, options: RunOptions): Pro
   for (const hook of afterStep) hook.run();
   const bestWeights = { weights: undefined as tf.Tensor[] | undefined };
   const trainer = options.workers === 2
-    ? await DataParallelTrainer.create(model, optimizer)
+    ? await DataParallelTrainer.create(model, optimizer, frozenLayers)
     : undefined;
+  // model.trainOnBatch would train the frozen layers (see engine/freeze.ts).
   const step = (inputs: tf.Tensor[], targets: tf.Tensor) =>
-    trainer ? trainer.trainOnBatch(inputs, targets) : model.trainOnBatch(inputs, targets);
+    trainer
+      ? trainer.trainOnBatch(inputs, targets)
+      : frozenLayers > 0
+      ? trainOnBatchHere(model, optimizer, inputs, targets, frozenLayers)
+      : model.trainOnBatch(inputs, targets);
   const imagesPerEpoch = train.count / (views?.perImage ?? 1);
   if (!Number.isInteger(imagesPerEpoch)) {
     throw new Error(`${train.count} training images cannot be ${views?.perImage} copies of each`);
