@@ -17,6 +17,7 @@ import type { ExportResult } from "./export.ts";
 import { epochFolderName, EPOCHS_DIR } from "./loop/loop.ts";
 import { averageWeightLists } from "./average_weights.ts";
 import { recalibrateBatchNorm } from "./recalibrate_bn.ts";
+import { frozenPrefixLength } from "./engine/freeze.ts";
 import { MirrorSymmetry } from "./models/mirror_symmetry.ts";
 import { PIXEL_SCALE } from "../src/face.ts";
 
@@ -74,7 +75,11 @@ export async function averageRun(options: AverageRunOptions): Promise<ExportResu
       features: [],
       labelSmoothing: 0,
     });
-    const normLayers = model.layers.filter((l) => l.getClassName() === "BatchNormalization");
+    // A frozen trunk keeps its statistics, so that a set with its starting model can share it.
+    const keepLeadingLayers = frozenPrefixLength(model, config.freezeConvs ?? 0);
+    const normLayers = model.layers.filter((l, i) =>
+      i >= keepLeadingLayers && l.getClassName() === "BatchNormalization"
+    );
     const bar = options.progress === false ? undefined : new ProgressBar({
       total: normLayers.length,
       label: "batch-norm statistics",
@@ -86,6 +91,7 @@ export async function averageRun(options: AverageRunOptions): Promise<ExportResu
     recalibrateBatchNorm(model, trainData, {
       pixelScale: PIXEL_SCALE,
       withMirrorImages: symmetry !== undefined,
+      keepLeadingLayers,
       onLayer: (done) => {
         symmetry?.project();
         bar?.update(done);

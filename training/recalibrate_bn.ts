@@ -21,6 +21,11 @@ export interface RecalibrateOptions {
    * must get equal statistics).
    */
   withMirrorImages?: boolean;
+  /**
+   * Leading layers of `model.layers` whose batch norms keep their statistics: a run's frozen trunk
+   * (`engine/freeze.ts`), which must stay what the model it started from computes. Default 0.
+   */
+  keepLeadingLayers?: number;
   /** Called after each batch-norm layer with its index and the number of such layers. */
   onLayer?: (done: number, total: number) => void;
 }
@@ -58,7 +63,10 @@ export function recalibrateBatchNorm(
   data: TrainData,
   options: RecalibrateOptions,
 ): number {
-  const layers = model.layers.filter((l) => l.getClassName() === "BatchNormalization");
+  const keep = options.keepLeadingLayers ?? 0;
+  const layers = model.layers.filter((l, i) =>
+    i >= keep && l.getClassName() === "BatchNormalization"
+  );
   const count = Math.min(data.count, options.count ?? data.count);
   const batchSize = options.batchSize ?? 256;
   const views = options.withMirrorImages ? 2 : 1;
@@ -97,14 +105,12 @@ export function recalibrateBatchNorm(
       tf.tensor1d(Float32Array.from(moments.mean)),
       tf.tensor1d(moments.variance()),
     ];
+    // A batch norm's weights end with its moving mean and variance (gamma and beta, when it has
+    // them, come first). By position, not by name: a variable whose name is taken in this process
+    // (a second model with the same layer names) gets a suffix after "moving_mean".
     const current = layer.getWeights();
-    const next = layer.weights.map((w, i) =>
-      w.name.endsWith("moving_mean")
-        ? measured[0]
-        : w.name.endsWith("moving_variance")
-        ? measured[1]
-        : current[i]
-    );
+    const n = current.length;
+    const next = current.map((w, i) => i === n - 2 ? measured[0] : i === n - 1 ? measured[1] : w);
     layer.setWeights(next);
     tf.dispose(measured);
     options.onLayer?.(index + 1, layers.length);

@@ -135,3 +135,31 @@ Deno.test("average: --keep-epochs snapshots -> averaged, recalibrated, exported 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("recalibration keeps the statistics of a frozen trunk's batch norms", async () => {
+  await tf.setBackend("cpu");
+  const model = tinyDefaultModel(3, 11);
+  const { data } = toTrainData(syntheticSplit("Training", 20, 3, 8), {
+    classes: 3,
+    features: [],
+    labelSmoothing: 0,
+  });
+  const firstNorm = model.layers.findIndex((l) => l.getClassName() === "BatchNormalization");
+  const stats = () =>
+    model.layers.filter((l) => l.getClassName() === "BatchNormalization").map((l) =>
+      l.getWeights().map((w) => Array.from(w.dataSync()))
+    );
+  const before = stats();
+  const measured = recalibrateBatchNorm(model, data, {
+    pixelScale: PIXEL_SCALE,
+    keepLeadingLayers: firstNorm + 1,
+  });
+  const after = stats();
+  assertEquals(measured, before.length - 1);
+  assertEquals(after[0], before[0]);
+  assertOk(
+    after[1].some((w, i) => w.some((v, j) => v !== before[1][i][j])),
+    "the second batch norm was measured",
+  );
+  model.dispose();
+});
