@@ -110,8 +110,8 @@ export async function makeModelSet(options: MakeSetOptions): Promise<MadeSet> {
     kind: "set",
     name,
     architecture: `set of ${read.length}: ${
-      read.map((m) => `${m.metadata.name} (weight ${m.weight})`).join(" + ")
-    }`,
+      // By folder: members fine-tuned from one model often share its name.
+      read.map((m) => `${m.path} (${m.metadata.name}, weight ${m.weight})`).join(" + ")}`,
     labels: [...read[0].metadata.labels],
     members: read.map((m) => ({ path: m.path, weight: m.weight })),
     exportedAt: (options.now ?? new Date()).toISOString(),

@@ -1,7 +1,8 @@
 /**
- * A training recipe: the ordered steps (train, average, fork, photos) that made a shipped model,
+ * A training recipe: the ordered steps (train, average, fork, photos, export, set) that made a
+ * shipped model,
  * written down as data so that `deno task reproduce` can run them with one command and pick up
- * where it stopped in a later session. {@link SHIPPED_RECIPE} is the one behind `models/default/`.
+ * where it stopped in a later session. `shipped_recipe.ts` holds the one behind `models/default/`.
  *
  * @module
  */
@@ -71,8 +72,29 @@ export interface PhotosStep {
   repeat: number;
 }
 
+/**
+ * Export the run's last checkpoint into the model folder `out` (`deno task export --latest`):
+ * a run judged at its last epoch, with its own batch-norm statistics (a frozen trunk's included).
+ */
+export interface ExportStep {
+  kind: "export";
+  run: string;
+  /** Model folder written, relative to the root. */
+  out: string;
+}
+
+/**
+ * Assemble the model folders `members` (relative to the root, averaged with equal weights) into
+ * the model set `out` (`deno task make:set`); each member keeps its folder's name in the set.
+ */
+export interface SetStep {
+  kind: "set";
+  members: string[];
+  out: string;
+}
+
 /** One step of a {@link Recipe}. */
-export type RecipeStep = TrainStep | AverageStep | ForkStep | PhotosStep;
+export type RecipeStep = TrainStep | AverageStep | ForkStep | PhotosStep | ExportStep | SetStep;
 
 /** An ordered list of steps plus the train flags every train step shares. */
 export interface Recipe {
@@ -84,93 +106,6 @@ export interface Recipe {
   /** The model folder (relative to the root) that is the recipe's result. */
   result: string;
 }
-
-/**
- * The recipe of the shipped `models/default/` (docs/models.md): 96 epochs of cosine decay
- * with warm restarts at 10, 18 and 56, the mean of epochs 85-96 as teacher of a distillation
- * cycle to epoch 126, whose mean of 106-126 teaches a second cycle to 141; the mean of that
- * cycle's epochs 131-141 (the model shipped until 2026-11-29, `models/default-untied/`) teaches a
- * mirror-tied network trained anew for 38 epochs (seed 7, 70% teacher); the mean of its epochs
- * 29-38 (shipped until 2026-11-30, `models/default-mirror1/`) and the untied model together teach
- * a second tied network for 32 epochs (seed 8); the mean of its epochs 23-32 (shipped until
- * 2026-12-01, `models/default-mirror2/`) joins both as teacher of that same run continued by two
- * more cosine cycles, warm restarts at 7e-4 at epoch 32 and at 60 (the second taught by the two
- * tied models scoring every augmented batch, `--teacher-online`), to epoch 80, and the result is
- * the mean of epochs 75-80. About 259 epochs of ~2.2-6.5 min each on a 2-core machine.
- *
- * Every step trained on all of Training and chose on PublicTest, before the Selection split
- * existed; `--no-selection` keeps the steps' configs exactly as `models/default/fer-model.json`
- * records them (a recipe for a new model leaves it out and gets the split).
- */
-export const SHIPPED_RECIPE: Recipe = {
-  name: "default model (models/default)",
-  trainFlags: ["--keep-prob", "0.75", "--workers", "2", "--keep-epochs", "--no-selection"],
-  steps: [
-    { kind: "train", run: "default-v1", epochs: 10 },
-    { kind: "train", run: "default-v1", epochs: 18 },
-    { kind: "train", run: "default-v1", epochs: 56 },
-    { kind: "train", run: "default-v1", epochs: 96 },
-    { kind: "average", run: "default-v1", from: 85, to: 96, out: "teacher-avg85-96" },
-    { kind: "fork", run: "default-v1", to: "kd-v1" },
-    {
-      kind: "train",
-      run: "kd-v1",
-      epochs: 126,
-      restartAt: 96,
-      learningRate: 0.0003,
-      teacher: "teacher-avg85-96",
-    },
-    { kind: "average", run: "kd-v1", from: 106, to: 126, out: "teacher-kd1" },
-    { kind: "fork", run: "kd-v1", to: "kd-v2" },
-    {
-      kind: "train",
-      run: "kd-v2",
-      epochs: 141,
-      restartAt: 126,
-      learningRate: 0.0002,
-      teacher: "teacher-kd1",
-    },
-    { kind: "average", run: "kd-v2", from: 131, to: 141, out: "teacher-kd2" },
-    {
-      kind: "train",
-      run: "mirror-v1",
-      epochs: 38,
-      teacher: "teacher-kd2",
-      flags: ["--seed", "7", "--teacher-weight", "0.7", "--mirror-symmetric"],
-    },
-    { kind: "average", run: "mirror-v1", from: 29, to: 38, out: "teacher-mirror1" },
-    {
-      kind: "train",
-      run: "mirror-v2",
-      epochs: 32,
-      teacher: "teacher-kd2,teacher-mirror1",
-      flags: ["--seed", "8", "--teacher-weight", "0.7", "--mirror-symmetric"],
-    },
-    { kind: "average", run: "mirror-v2", from: 23, to: 32, out: "teacher-mirror2" },
-    { kind: "fork", run: "mirror-v2", to: "mirror-v2c" },
-    {
-      kind: "train",
-      run: "mirror-v2c",
-      epochs: 60,
-      restartAt: 32,
-      learningRate: 0.0007,
-      teacher: "teacher-kd2,teacher-mirror1,teacher-mirror2",
-      flags: ["--seed", "8", "--teacher-weight", "0.7", "--mirror-symmetric"],
-    },
-    { kind: "fork", run: "mirror-v2c", to: "mirror-v2o" },
-    {
-      kind: "train",
-      run: "mirror-v2o",
-      epochs: 80,
-      restartAt: 60,
-      learningRate: 0.0007,
-      teacher: "teacher-mirror1,teacher-mirror2",
-      flags: ["--seed", "8", "--teacher-weight", "0.7", "--mirror-symmetric", "--teacher-online"],
-    },
-    { kind: "average", run: "mirror-v2o", from: 75, to: 80, out: "model" },
-  ],
-  result: "model",
-};
 
 /**
  * Checks a recipe read from JSON (`deno task reproduce --recipe FILE`) and returns it typed;
@@ -217,6 +152,11 @@ export function parseRecipe(value: unknown): Recipe {
         repeat: count(step.repeat, `${where}.repeat`),
       };
     }
+    if (step.kind === "set") {
+      const members = texts(step.members, `${where}.members`);
+      if (members.length < 2) fail(`${where}.members must name two or more model folders`);
+      return { kind: "set", members, out: text(step.out, `${where}.out`) };
+    }
     const run = text(step.run, `${where}.run`);
     switch (step.kind) {
       case "train": {
@@ -257,9 +197,13 @@ export function parseRecipe(value: unknown): Recipe {
       }
       case "fork":
         return { kind: "fork", run, to: text(step.to, `${where}.to`) };
+      case "export":
+        return { kind: "export", run, out: text(step.out, `${where}.out`) };
       default:
         return fail(
-          `${where}.kind must be train, average, fork or photos, not ${JSON.stringify(step.kind)}`,
+          `${where}.kind must be train, average, fork, photos, export or set, not ${
+            JSON.stringify(step.kind)
+          }`,
         );
     }
   });
@@ -288,5 +232,9 @@ export function describeStep(step: RecipeStep): string {
       return `copy ${step.run} to ${step.to}`;
     case "photos":
       return `add fold ${step.trainFold} of ${step.folds} of the photos (x${step.repeat}) into ${step.out}`;
+    case "export":
+      return `export ${step.run}'s last epoch into ${step.out}`;
+    case "set":
+      return `set of ${step.members.join(" + ")} into ${step.out}`;
   }
 }

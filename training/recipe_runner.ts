@@ -1,17 +1,17 @@
 /**
  * Runs a {@link Recipe} step by step under one root folder. Every step can tell from the disk
- * whether it is done (a train step by its run's `history.json`, an average or fork by its output
+ * whether it is done (a train step by its run's `history.json`, every other step by its output
  * folder), so running the same recipe again skips what is finished and continues an interrupted
  * training from its checkpoint: one command, resumed across sessions.
  *
- * Train and average steps run as `deno run` child processes of the same CLIs a user would call,
- * so their progress bars, Ctrl-C handling and run folders are exactly the documented ones.
- * Outputs that appear in one piece (averaged models, forked runs) are written to `NAME.partial`
+ * Train, average, photos, export and set steps run as `deno run` child processes of the same CLIs
+ * a user would call, so their progress bars, Ctrl-C handling and run folders are exactly the
+ * documented ones. Outputs that appear in one piece (models, sets, forked runs) go to `NAME.partial`
  * and renamed when complete, so an interrupted step is never mistaken for a finished one.
  *
  * @module
  */
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { describeStep, type Recipe, type RecipeStep } from "./recipe.ts";
 import { readRunHistory } from "./loop/history.ts";
 
@@ -89,6 +89,11 @@ export async function stepState(step: RecipeStep, root: string): Promise<StepSta
       const done = await exists(join(root, step.out, "manifest.json"));
       return { done, detail: done ? "prepared" : "not prepared" };
     }
+    case "export":
+    case "set": {
+      const done = await exists(join(root, step.out, "fer-model.json"));
+      return { done, detail: done ? "written" : "not written" };
+    }
   }
 }
 
@@ -112,7 +117,7 @@ export function checkStepInputs(steps: readonly RecipeStep[], inputs: StepInputs
   }
 }
 
-/** The child-process command of a train, average or photos step (`undefined` for a fork). */
+/** The child-process command of a step (`undefined` for a fork, which the runner does itself). */
 export function stepCommand(
   step: RecipeStep,
   recipe: Recipe,
@@ -156,6 +161,21 @@ export function stepCommand(
         ...["--dir", inputs.photos!, "--base", inputs.data ?? "data/prepared"],
         ...["--out", partial(join(root, step.out)), "--folds", String(step.folds)],
         ...["--train-fold", String(step.trainFold), "--repeat", String(step.repeat)],
+      ],
+    };
+  }
+  if (step.kind === "export") {
+    return {
+      script: "commands/export.ts",
+      args: ["--run", join(root, step.run), "--to", partial(join(root, step.out)), "--latest"],
+    };
+  }
+  if (step.kind === "set") {
+    return {
+      script: "commands/make_set.ts",
+      args: [
+        ...["--out", partial(join(root, step.out)), "--name", basename(step.out)],
+        ...step.members.flatMap((m) => ["--member", join(root, m)]),
       ],
     };
   }
@@ -217,9 +237,7 @@ async function executeStep(
   }
   const command = stepCommand(step, recipe, root, options)!;
   // Outputs written in one piece go to NAME.partial first (see the module doc).
-  const whole = step.kind === "average" || step.kind === "photos"
-    ? join(root, step.out)
-    : undefined;
+  const whole = step.kind === "train" ? undefined : join(root, step.out);
   if (whole) await removeIfPresent(partial(whole));
   const code = await runScript(command.script, command.args);
   if (code === 0 && whole) await Deno.rename(partial(whole), whole);

@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { assertEquals, assertOk, assertThrows } from "../assert.ts";
 import { readModelMetadata } from "../../src/model/io.ts";
-import { describeStep, parseRecipe, type Recipe, SHIPPED_RECIPE } from "../../training/recipe.ts";
+import { describeStep, parseRecipe, type Recipe } from "../../training/recipe.ts";
+import { SHIPPED_RECIPE } from "../../training/shipped_recipe.ts";
 import {
   runRecipe,
   type ScriptRunner,
@@ -44,8 +45,10 @@ function fakeScripts(calls: string[][], failAt?: { call: number; code: number; e
       await Deno.mkdir(flag("--out"), { recursive: true });
       if (!failing) await Deno.writeTextFile(join(flag("--out"), "manifest.json"), "{}");
     } else {
-      await Deno.mkdir(flag("--to"), { recursive: true });
-      if (!failing) await Deno.writeTextFile(join(flag("--to"), "fer-model.json"), "{}");
+      // average and export write --to, make:set writes --out.
+      const out = args.includes("--to") ? flag("--to") : flag("--out");
+      await Deno.mkdir(out, { recursive: true });
+      if (!failing) await Deno.writeTextFile(join(out, "fer-model.json"), "{}");
     }
     return failing ? failAt!.code : 0;
   };
@@ -184,40 +187,64 @@ Deno.test("runRecipe treats a half-written average and an early-stopped run as n
   });
 });
 
-Deno.test("the shipped recipe ends in the averaged model its README describes", () => {
+Deno.test("the shipped recipe ends in the set of two members that models/default is", () => {
   const steps = SHIPPED_RECIPE.steps.map(describeStep);
-  assertEquals(steps.at(-1), "average mirror-v2o epochs 75-80 into model");
-  assertEquals(SHIPPED_RECIPE.result, "model");
-  // Every teacher and every forked or averaged run is made by an earlier step.
+  assertEquals(steps.at(-1), "set of fer2013 + photos into default");
+  assertEquals(SHIPPED_RECIPE.result, "default");
+  // Every teacher and every forked, averaged, exported or assembled folder is made earlier.
   const made = new Set<string>();
+  const use = (name: string) => assertOk(made.has(name), `${name} before use`);
   for (const step of SHIPPED_RECIPE.steps) {
     if (step.kind === "train") {
-      for (const teacher of step.teacher?.split(",") ?? []) {
-        assertOk(made.has(teacher), `${teacher} before use`);
-      }
+      for (const teacher of step.teacher?.split(",") ?? []) use(teacher);
       made.add(step.run);
-      if (step.initFrom) assertOk(made.has(step.initFrom), `${step.initFrom} before use`);
-      if (step.data) assertOk(made.has(step.data), `${step.data} before use`);
+      if (step.initFrom) use(step.initFrom);
+      if (step.data) use(step.data);
     } else if (step.kind === "photos") {
       made.add(step.out);
+    } else if (step.kind === "set") {
+      step.members.forEach(use);
+      made.add(step.out);
     } else {
-      assertOk(made.has(step.run), `${step.run} before use`);
+      use(step.run);
       made.add(step.kind === "fork" ? step.to : step.out);
     }
   }
 });
 
-Deno.test("the shipped recipe's last train step resolves to the config models/default records", async () => {
+/** The train step whose run the recipe exports (or averages) into `out`. */
+function stepMaking(out: string) {
+  const made = SHIPPED_RECIPE.steps.find((s) =>
+    (s.kind === "export" || s.kind === "average") && s.out === out
+  ) as { run: string };
+  return SHIPPED_RECIPE.steps.findLast((s) => s.kind === "train" && s.run === made.run)!;
+}
+
+Deno.test("each shipped member's recipe step resolves to the config its fer-model.json records", async () => {
   const { parseTrainArgs } = await import("../../training/cli_config.ts");
-  const last = SHIPPED_RECIPE.steps.findLast((step) => step.kind === "train")!;
-  const { config } = await parseTrainArgs(stepCommand(last, SHIPPED_RECIPE, "/runs")!.args);
-  const recorded = (await readModelMetadata(new URL("../../models/default/", import.meta.url)))
-    .training.config!;
-  // Paths depend on where the recipe runs; everything else must be what the shipped model had,
-  // no Selection split included (it was trained on all of Training and chose on PublicTest).
-  const { teacher: _t, data: _d, ...ours } = config as unknown as Record<string, unknown>;
-  const { teacher: _rt, data: _rd, ...theirs } = recorded;
-  assertEquals(ours, theirs);
+  const shipped = new URL("../../models/", import.meta.url);
+  // Folders depend on where the recipe runs; everything else must be what the shipped models
+  // had, no Selection split included (all of Training, chosen on PublicTest or fixed in advance).
+  const withoutPaths = (config: Record<string, unknown>) => {
+    const { teacher: _t, data: _d, initFrom: _i, ...rest } = config;
+    return rest;
+  };
+  for (
+    const [out, folder, unrecorded] of [
+      ["default-v1", "default-v1/", []],
+      ["fer2013", "default/fer2013/", []],
+      // Trained before --teacher-rows existed, with a teacher cache whose photo rows were set to
+      // their labels by hand, which is what the flag does (docs/models.md, second round).
+      ["photos", "default/photos/", ["teacherRows"]],
+    ] as const
+  ) {
+    const step = stepMaking(out);
+    const { config } = await parseTrainArgs(stepCommand(step, SHIPPED_RECIPE, "/runs")!.args);
+    const ours = withoutPaths(config as unknown as Record<string, unknown>);
+    for (const key of unrecorded) delete ours[key];
+    const recorded = (await readModelMetadata(new URL(folder, shipped))).training.config!;
+    assertEquals(ours, withoutPaths(recorded), out);
+  }
   for (const step of SHIPPED_RECIPE.steps.filter((s) => s.kind === "train")) {
     const resolved = await parseTrainArgs(stepCommand(step, SHIPPED_RECIPE, "/runs")!.args);
     assertEquals(resolved.config.selection, undefined, describeStep(step));
@@ -406,4 +433,41 @@ Deno.test("a photos step prepares the runner's photos into the root; train steps
       })),
     "step 1.trainFold must be a whole number below folds (2)",
   );
+});
+
+Deno.test("export and set steps write the last epoch and a set of earlier models, then count as done", async () => {
+  const recipe = parseRecipe({
+    trainFlags: [],
+    steps: [
+      { kind: "train", run: "a", epochs: 1 },
+      { kind: "export", run: "a", out: "first" },
+      { kind: "train", run: "b", epochs: 1, initFrom: "first", flags: ["--freeze-convs", "4"] },
+      { kind: "export", run: "b", out: "second" },
+      { kind: "set", members: ["first", "second"], out: "both" },
+    ],
+    result: "both",
+  });
+  assertEquals(describeStep(recipe.steps[1]), "export a's last epoch into first");
+  assertEquals(describeStep(recipe.steps[4]), "set of first + second into both");
+  await assertThrows(
+    () => parseRecipe({ steps: [{ kind: "set", members: ["x"], out: "y" }], result: "y" }),
+    "step 1.members must name two or more model folders",
+  );
+  await withRoot(async (root) => {
+    const calls: string[][] = [];
+    const outcome = await runRecipe(recipe, { root, runScript: fakeScripts(calls), log: () => {} });
+    assertEquals(outcome.complete, true);
+    assertEquals(calls[1], [
+      "commands/export.ts",
+      ...["--run", join(root, "a"), "--to", join(root, "first.partial"), "--latest"],
+    ]);
+    assertEquals(calls[4], [
+      "commands/make_set.ts",
+      ...["--out", join(root, "both.partial"), "--name", "both"],
+      ...["--member", join(root, "first"), "--member", join(root, "second")],
+    ]);
+    for (const step of recipe.steps) assertEquals((await stepState(step, root)).done, true);
+    const again = await runRecipe(recipe, { root, runScript: fakeScripts(calls), log: () => {} });
+    assertEquals([again.executed, calls.length], [0, 5]);
+  });
 });

@@ -8,7 +8,8 @@
  * @module
  */
 import { join } from "node:path";
-import { describeStep, parseRecipe, SHIPPED_RECIPE } from "../recipe.ts";
+import { describeStep, parseRecipe } from "../recipe.ts";
+import { SHIPPED_RECIPE } from "../shipped_recipe.ts";
 import { runRecipe, stepCommand, stepState } from "../recipe_runner.ts";
 import { defineFlags, parseFlags } from "../../term/flags.ts";
 import { runMain } from "../../term/run_main.ts";

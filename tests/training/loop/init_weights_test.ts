@@ -89,7 +89,14 @@ Deno.test("a run with initFrom starts from those weights, and a resumed one from
 });
 
 Deno.test("checkInitFrom accepts an exported model folder and names a folder that is not one", async () => {
-  await checkInitFrom(new URL("../../../models/default", import.meta.url).pathname);
+  const models = new URL("../../../models/", import.meta.url).pathname;
+  await checkInitFrom(`${models}default-v1`);
+  await checkInitFrom(`${models}default/fer2013`);
+  // The shipped default is a set: a run starts from one of its members.
+  await assertThrows(
+    () => checkInitFrom(`${models}default`),
+    "give one of its members (fer2013, photos)",
+  );
   // Weights without fer-model.json: loadable by tfjs, but not an exported fer-edge model.
   const { dir, model } = await savedTinyModel(1);
   try {
