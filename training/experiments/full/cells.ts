@@ -47,7 +47,7 @@ export const FIRST_SEED = 42;
 export const SECOND_SEED = 43;
 
 /**
- * The shipped model's training recipe (`models/default/fer-model.json` training.config) without
+ * The training recipe of `models/default-v1/` (its fer-model.json training.config) without
  * what only the shipped model has (distillation, mirror tying, warm restarts), so that the cells
  * differ in their inputs only. Augmentation (flip, +-4 px shift, +-10 deg rotation, +-10 % zoom)
  * and batch norm are the default model's config defaults; the rest is spelt out so the logged
