@@ -83,6 +83,14 @@ async function main(args: string[]): Promise<number> {
     `best ${val.name} accuracy ${(result.best.valAccuracy * 100).toFixed(2)}% ` +
       `at epoch ${result.best.epoch}`,
   );
+  if (!selection && result.best.epoch !== config.epochs) {
+    // Without a Selection split the epoch is chosen on the split the export is reported on.
+    console.error(
+      `note: the export is epoch ${result.best.epoch}, chosen on ${val.name}, so its ` +
+        `${report.name} figure is optimistic; for a run fixed at its last epoch: ` +
+        `deno task export --run ${runDir} --to DIR --latest`,
+    );
+  }
   // The report split is read here, once, for the exported model's figures.
   const { data: reportData } = toTrainData(report.split, {
     classes: labels.length,

@@ -95,7 +95,14 @@ Deno.test("train: a run from before the Selection split resumes on all of Traini
       () => assertOk(false, "no selection.json for an old run"),
       (error) => assertOk(error instanceof Deno.errors.NotFound),
     );
-    assertEquals((await readModelMetadata(join(run, "export"))).training.selection, undefined);
+    const exported = (await readModelMetadata(join(run, "export"))).training;
+    assertEquals(exported.selection, undefined);
+    // Chosen on PublicTest: the log says so whenever the export is not the last epoch.
+    assertEquals(
+      resumed.log.includes(`note: the export is epoch ${exported.epochs}, chosen on PublicTest`),
+      exported.epochs !== 2,
+      resumed.log,
+    );
     const changed = await train([
       "--data",
       data,
