@@ -121,9 +121,9 @@ export class FerClassifier implements FaceClassifier {
     options: ClassifyOptions = {},
   ): Promise<Float32Array> {
     if (faces.length === 0) return new Float32Array(0);
-    const { values, views } = this.batchInput(faces, options);
+    const { values, shape, views } = this.batchInput(faces, options);
     const output = tf.tidy(() => {
-      const x = this.#tensor(values, faces.length * views);
+      const x = tf.tensor4d(values, shape);
       return this.#plan ? this.#plan.run(x) : this.#model.predict(x) as tf.Tensor;
     });
     try {
@@ -139,26 +139,22 @@ export class FerClassifier implements FaceClassifier {
   }
 
   /**
-   * The pixel values of the batch {@link probabilities} runs for `faces` (with `tta: "flip"` and an
-   * untied model, the originals then their mirror images) and the views per face.
+   * The batch {@link probabilities} runs for `faces`: its pixel values and NHWC shape (with
+   * `tta: "flip"` and an untied model, the originals then their mirror images) and the views per
+   * face.
    */
   batchInput(
     faces: readonly Uint8Array[],
     options: ClassifyOptions = {},
-  ): { values: Float32Array; views: number } {
+  ): { values: Float32Array; shape: [number, number, number, number]; views: number } {
     const views = viewsPerFace(options.tta ?? "none", this.metadata.mirrorSymmetric);
     // The originals come first, so a face of the wrong size is reported under its own index.
     const values = packFaceInput(
       views === 1 ? faces : [...faces, ...faces.map((f) => mirrorFace(f, this.metadata.input))],
       this.metadata.input,
     );
-    return { values, views };
-  }
-
-  /** `values` as the model's input tensor of `count` images. */
-  #tensor(values: Float32Array, count: number): tf.Tensor4D {
     const { width, height, channels } = this.metadata.input;
-    return tf.tensor4d(values, [count, height, width, channels]);
+    return { values, shape: [faces.length * views, height, width, channels], views };
   }
 
   /** Per-face probabilities from the model's output on a {@link batchInput} batch. */

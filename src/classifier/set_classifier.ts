@@ -8,13 +8,13 @@
  *
  * @module
  */
+import * as tf from "@tensorflow/tfjs";
 import type { FerSetMetadata } from "../model/set.ts";
 import type { ClassifyOptions, FaceClassifier, FerClassifier } from "./classifier.ts";
 import { type FaceScores, toFaceScores } from "./postprocess.ts";
 import { applyTemperature, isTemperature } from "./temperature.ts";
 import { weightedMeanProbabilities } from "../../static/js/scores.js";
 import { runWithSharedTrunk, sharedStepCount } from "./shared_trunk.ts";
-import * as tf from "@tensorflow/tfjs";
 
 /** The weighted mean of equally sized probability matrices: the page's own function. */
 export { weightedMeanProbabilities };
@@ -108,15 +108,11 @@ export class FerSetClassifier implements FaceClassifier {
   ): Promise<Float32Array[]> {
     const classifiers = this.members.map((m) => m.classifier);
     const first = classifiers[0];
-    const { values, views } = first.batchInput(faces, options);
-    const { width, height, channels } = first.metadata.input;
+    // Every member packs the same batch (sharedTrunkOf checked their inputs), so the first's serves.
+    const { values, shape, views } = first.batchInput(faces, options);
     const plans = classifiers.map((c) => c.plan!);
     const outputs = tf.tidy(() =>
-      runWithSharedTrunk(
-        plans,
-        this.sharedSteps,
-        tf.tensor4d(values, [faces.length * views, height, width, channels]),
-      )
+      runWithSharedTrunk(plans, this.sharedSteps, tf.tensor4d(values, shape))
     );
     try {
       const data = await Promise.all(outputs.map((o) => o.data() as Promise<Float32Array>));
