@@ -4,13 +4,15 @@
  * The in-browser mode's model: starts tfjs on its wasm backend (served from this server, nothing
  * from a CDN) and loads the folder served at `/classifier/`, one model or a model set (its
  * `fer-model.json` says `"kind": "set"` and lists member subfolders with weights), as the server
- * loads `MODEL_DIR`. A set classifies like the server's `FerSetClassifier`.
+ * loads `MODEL_DIR`. A set classifies like the server's `FerSetClassifier`, and like it runs the
+ * layers its members share once (`shared_trunk.js`).
  *
  * @module
  */
 import { BrowserClassifier, calibratedRows } from "./classifiers.js";
 import { checkLabels, PIXEL_SCALE } from "./face_contract.js";
 import { weightedMeanProbabilities } from "./scores.js";
+import { shareTrunk } from "./shared_trunk.js";
 
 export { weightedMeanProbabilities };
 
@@ -53,7 +55,8 @@ export async function loadBrowserClassifier(base = "/classifier/") {
 /**
  * A model set in this browser, as the server's `FerSetClassifier`: each member scores the faces
  * with its own views, scaling and mirror tie; the weighted mean is rescaled by the set's
- * temperature (the members' own temperatures are not used).
+ * temperature (the members' own temperatures are not used). Members that start with the same
+ * layers and pack their input alike run those layers once per batch.
  */
 export class BrowserSetClassifier {
   /**
@@ -78,6 +81,15 @@ export class BrowserSetClassifier {
     this.labels = labels;
     this.members = members;
     this.temperature = temperature;
+    const packing = (/** @type {BrowserClassifier} */ c) =>
+      JSON.stringify([c.input.scale, c.input.offset, c.mirrorSymmetric]);
+    const classifiers = members.map((m) => m.classifier);
+    /** The trunk the members share and their tails (`shared_trunk.js`), if any. */
+    this.shared = classifiers.every((c) => packing(c) === packing(classifiers[0]))
+      ? shareTrunk(classifiers[0].tf, classifiers.map((c) => c.model))
+      : undefined;
+    /** Leading layers (after the input) run once per batch for every member; 0 when none. */
+    this.sharedLayers = this.shared?.layers ?? 0;
   }
 
   /**
@@ -88,7 +100,22 @@ export class BrowserSetClassifier {
   async classify(faces, options = {}) {
     if (faces.length === 0) return [];
     const parts = [];
-    for (const m of this.members) parts.push(await m.classifier.probabilities(faces, options));
+    const shared = this.shared;
+    if (shared) {
+      const classifiers = this.members.map((m) => m.classifier);
+      const outputs = classifiers[0].tf.tidy(() => {
+        // Every member packs the same batch (the constructor checked), so the first's serves.
+        const { x, views } = classifiers[0].batch(faces, options);
+        const trunk = shared.trunk.predict(x);
+        return shared.tails.map((tail, i) => classifiers[i].viewMean(tail.predict(trunk), views));
+      });
+      for (const output of outputs) {
+        parts.push(await output.data());
+        output.dispose();
+      }
+    } else {
+      for (const m of this.members) parts.push(await m.classifier.probabilities(faces, options));
+    }
     const mean = weightedMeanProbabilities(parts, this.members.map((m) => m.weight));
     return calibratedRows(mean, faces.length, this.temperature);
   }

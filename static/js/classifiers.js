@@ -231,12 +231,13 @@ export class BrowserClassifier {
   }
 
   /**
-   * The model's own probabilities (views averaged, no temperature), `faces.length x classes`.
+   * The batch {@link BrowserClassifier.probabilities} runs for `faces`: the scaled pixels, then
+   * (with `tta: "flip"` and an untied model) their mirror images. Call inside `tf.tidy`.
    * @param {Uint8Array[]} faces 48x48 grayscale faces
    * @param {{ tta?: "none" | "flip" }} [options]
-   * @returns {Promise<Float32Array>}
+   * @returns {{ x: any, views: number }} the input tensor and the views per face
    */
-  async probabilities(faces, { tta = "none" } = {}) {
+  batch(faces, { tta = "none" } = {}) {
     const { tf, input } = this;
     const pixels = new Float32Array(faces.length * FACE_BYTES);
     faces.forEach((face, i) => {
@@ -244,13 +245,33 @@ export class BrowserClassifier {
         pixels[i * FACE_BYTES + k] = face[k] * input.scale + input.offset;
       }
     });
-    const output = tf.tidy(() => {
-      const x = tf.tensor4d(pixels, [faces.length, 48, 48, 1]);
-      if (tta !== "flip" || this.mirrorSymmetric) return this.model.predict(x);
-      // Axis 2 is the width: the mirror images, scored in the same batch, then averaged.
-      const both = this.model.predict(tf.concat([x, tf.reverse(x, 2)], 0));
-      const [plain, mirrored] = tf.split(both, 2, 0);
-      return tf.div(tf.add(plain, mirrored), 2);
+    const x = tf.tensor4d(pixels, [faces.length, 48, 48, 1]);
+    if (tta !== "flip" || this.mirrorSymmetric) return { x, views: 1 };
+    // Axis 2 is the width: the mirror images, scored in the same batch, then averaged.
+    return { x: tf.concat([x, tf.reverse(x, 2)], 0), views: 2 };
+  }
+
+  /**
+   * Per-face probabilities from the model's output on a {@link BrowserClassifier.batch}: the
+   * views averaged. Call inside `tf.tidy`.
+   * @param {any} output the model's output tensor @param {number} views
+   */
+  viewMean(output, views) {
+    if (views === 1) return output;
+    const [plain, mirrored] = this.tf.split(output, 2, 0);
+    return this.tf.div(this.tf.add(plain, mirrored), 2);
+  }
+
+  /**
+   * The model's own probabilities (views averaged, no temperature), `faces.length x classes`.
+   * @param {Uint8Array[]} faces 48x48 grayscale faces
+   * @param {{ tta?: "none" | "flip" }} [options]
+   * @returns {Promise<Float32Array>}
+   */
+  async probabilities(faces, options = {}) {
+    const output = this.tf.tidy(() => {
+      const { x, views } = this.batch(faces, options);
+      return this.viewMean(this.model.predict(x), views);
     });
     const raw = await output.data();
     output.dispose();

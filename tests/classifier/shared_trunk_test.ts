@@ -6,61 +6,21 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { join } from "node:path";
 import { assertAlmostEquals, assertEquals, assertOk } from "../assert.ts";
 import { useWasmBackend } from "../../src/backend.ts";
 import { loadClassifier } from "../../src/classifier/load.ts";
 import { FerSetClassifier } from "../../src/classifier/set_classifier.ts";
-import { loadLayersModelDir, saveModelDir } from "../../src/model/io.ts";
-import { makeModelSet } from "../../training/model_set.ts";
-import { writeNudgedTinyModel } from "../training/eval_fixtures.ts";
 import { withTempDir } from "../temp_dir.ts";
-import { tinyMetadata } from "./tiny_model.ts";
 import { seededFace } from "./tiny_set.ts";
+import { changeLayer, writeTrunkSet } from "./tiny_trunk_set.ts";
 
 await useWasmBackend();
 
 const FACES = [1, 2, 3, 4, 5].map(seededFace);
 
-/**
- * Writes `base` (the nudged tiny model, uint8) and `tuned`: `base` loaded back, `change`d, and
- * exported again as uint8, then the set of the two; returns the set's folder.
- */
-async function writeSet(
-  dir: string,
-  change: (model: tf.LayersModel) => void,
-): Promise<string> {
-  const float = join(dir, "float");
-  await writeNudgedTinyModel(float, 1);
-  const base = await loadLayersModelDir(float);
-  await saveModelDir(base, join(dir, "base"), "uint8", tinyMetadata());
-  base.dispose();
-  const tuned = await loadLayersModelDir(join(dir, "base"));
-  change(tuned);
-  await saveModelDir(tuned, join(dir, "tuned"), "uint8", { ...tinyMetadata(), name: "tuned" });
-  tuned.dispose();
-  const out = join(dir, "set");
-  await makeModelSet({
-    out,
-    name: "trunk-set",
-    members: [{ dir: join(dir, "base"), weight: 1 }, { dir: join(dir, "tuned"), weight: 1 }],
-  });
-  return out;
-}
-
-/** Replaces the weights of the layer named `name` by `f` of them. */
-function changeLayer(
-  model: tf.LayersModel,
-  name: string,
-  f: (w: tf.Tensor, i: number) => tf.Tensor,
-) {
-  const layer = model.getLayer(name);
-  layer.setWeights(layer.getWeights().map((w, i) => tf.tidy(() => f(w, i))));
-}
-
 Deno.test("a member that changed only its head shares the trunk and scores as without sharing", async () => {
   await withTempDir("fer-trunk-", async (dir) => {
-    const setDir = await writeSet(
+    const setDir = await writeTrunkSet(
       dir,
       (m) =>
         changeLayer(
@@ -97,7 +57,7 @@ Deno.test("a member that changed only its head shares the trunk and scores as wi
 
 Deno.test("one quantization step in the first layer is not shared", async () => {
   await withTempDir("fer-trunk-", async (dir) => {
-    const setDir = await writeSet(dir, (m) =>
+    const setDir = await writeTrunkSet(dir, (m) =>
       changeLayer(m, "conv", (w, i) => {
         if (i !== 0) return w.clone();
         const values = w.dataSync().slice();

@@ -4,7 +4,8 @@
  * `BrowserClassifier`, run in Deno on the same tfjs and model, answers what `FerClassifier` does
  * with fer-model.json's temperature, with and without mirror views. For a model set, the page
  * loads the folder through the server's own `/classifier/` route and its set answers what the
- * server's set does (and what the weighted mean computed by hand gives).
+ * server's set does (and what the weighted mean computed by hand gives), running the layers its
+ * members share once.
  *
  * @module
  */
@@ -28,6 +29,7 @@ import { weightedMeanProbabilities as serverMean } from "../../src/classifier/se
 import { createStaticRoutes } from "../../routes/static.ts";
 import { expectedSetRows, seededFace, writeTinySet } from "../classifier/tiny_set.ts";
 import { withTempDir } from "../temp_dir.ts";
+import { changeLayer, writeTrunkSet } from "../classifier/tiny_trunk_set.ts";
 
 await useWasmBackend();
 
@@ -127,6 +129,49 @@ Deno.test("the page loads a model set from /classifier/ and gives the server set
         () => loadClassifierFolder(tf, "/classifier/", fetchFn),
         'member "b" has other labels',
       );
+    } finally {
+      if (page instanceof BrowserSetClassifier) {
+        page.members.forEach((m) => m.classifier.model.dispose());
+      }
+      server.dispose();
+    }
+  });
+});
+
+Deno.test("the page runs a set's shared trunk once and answers what the server's set does", async () => {
+  await withTempDir("fer-page-trunk-", async (dir) => {
+    const setDir = await writeTrunkSet(
+      dir,
+      (m) =>
+        changeLayer(
+          m,
+          "scores",
+          (w, i) => w.add(tf.randomNormal(w.shape, 0, 0.3, "float32", 5 + i)),
+        ),
+    );
+    const routes = createStaticRoutes(pathToFileURL(`${setDir}/`));
+    const fetchFn = (url: string, init?: RequestInit) => Promise.resolve(routes.request(url, init));
+    const page = await loadClassifierFolder(tf, "/classifier/", fetchFn);
+    const server = await loadClassifier(setDir, { warmUpBatches: [] });
+    try {
+      assertOk(page instanceof BrowserSetClassifier, "the page sees a set");
+      // The tiny model: input, conv, flatten, dense. Conv and flatten are the same in both.
+      assertEquals(page.sharedLayers, 2);
+      const faces = [8, 9, 10].map(seededFace);
+      for (const tta of ["none", "flip"] as const) {
+        const pageRows = await page.classify(faces, { tta });
+        const serverFaces = await server.classify(faces, { tta });
+        serverFaces.forEach((f, i) =>
+          FER_EMOTIONS.forEach((e, k) => assertAlmostEquals(pageRows[i][k], f.scores[e], 1e-5))
+        );
+        // And the mean of what each member scores running whole (the set has temperature 1).
+        const [a, b] = await Promise.all(
+          page.members.map((m) => m.classifier.probabilities(faces, { tta })),
+        );
+        pageRows.forEach((row, i) =>
+          row.forEach((p, k) => assertAlmostEquals(p, (a[i * 7 + k] + b[i * 7 + k]) / 2, 1e-5))
+        );
+      }
     } finally {
       if (page instanceof BrowserSetClassifier) {
         page.members.forEach((m) => m.classifier.model.dispose());
