@@ -11,6 +11,13 @@
  * averages whenever it is called with `training: true`, whatever its flag says; the frozen part is
  * therefore called with `training: false`, as Keras does for a frozen batch norm.
  *
+ * @example
+ * ```ts
+ * const frozen = frozenPrefixLength(model, 4); // layers up to the 4th convolution's pooling
+ * const trainer = await DataParallelTrainer.create(model, optimizer, frozen);
+ * // or on one thread: trainOnBatchHere(model, optimizer, inputs, targets, frozen)
+ * ```
+ *
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
