@@ -9,6 +9,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { chainLayers as pageChainLayers } from "../../static/js/shared_trunk.js";
 
 /** Activations the fused conv/matmul kernels apply themselves. */
 type FusedActivation = "linear" | "relu" | "relu6" | "elu" | "sigmoid";
@@ -58,16 +59,12 @@ const ACTIVATIONS: Record<string, (x: tf.Tensor) => tf.Tensor> = {
   softmax: (x) => tf.softmax(x),
 };
 
-/** The layers of `model` in order when they form a single chain, else `undefined`. */
+/**
+ * The layers of `model` in order when they form a single chain, else `undefined`: the page's own
+ * function (`static/js/shared_trunk.js`), typed.
+ */
 export function chainLayers(model: tf.LayersModel): tf.layers.Layer[] | undefined {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) return undefined;
-  const layers = model.layers;
-  for (let i = 1; i < layers.length; i++) {
-    const nodes = layers[i].inboundNodes;
-    if (nodes.length !== 1 || nodes[0].inboundLayers.length !== 1) return undefined;
-    if (nodes[0].inboundLayers[0] !== layers[i - 1]) return undefined;
-  }
-  return layers;
+  return pageChainLayers(model);
 }
 
 /** Per-channel `scale` and `shift` with BN(x) = x * scale + shift, from a BatchNormalization layer. */

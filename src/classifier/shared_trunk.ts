@@ -21,24 +21,10 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { InferencePlan, PlanStep } from "./fold.ts";
+import { SAME_WEIGHT_TOLERANCE, sameWeight } from "../../static/js/shared_trunk.js";
 
-/** Largest difference, relative to the larger magnitude, below which two weights are the same. */
-export const SAME_WEIGHT_TOLERANCE = 1e-5;
-
-/** Whether `a` and `b` have one shape and the same values within {@link SAME_WEIGHT_TOLERANCE}. */
-function sameWeight(a: tf.Tensor, b: tf.Tensor): boolean {
-  if (a === b) return true;
-  if (a.shape.join("x") !== b.shape.join("x")) return false;
-  const x = a.dataSync();
-  const y = b.dataSync();
-  let largest = 0;
-  let difference = 0;
-  for (let i = 0; i < x.length; i++) {
-    largest = Math.max(largest, Math.abs(x[i]), Math.abs(y[i]));
-    difference = Math.max(difference, Math.abs(x[i] - y[i]));
-  }
-  return difference <= SAME_WEIGHT_TOLERANCE * largest;
-}
+/** The page's weight comparison (`static/js/shared_trunk.js`), so server and page share alike. */
+export { SAME_WEIGHT_TOLERANCE, sameWeight };
 
 /** Whether two steps do the same operation with the same weights. */
 function sameStep(a: PlanStep, b: PlanStep): boolean {

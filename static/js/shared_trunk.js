@@ -4,7 +4,8 @@
  * same layers (one fine-tuned from another with `--freeze-convs`) run those layers once per batch.
  * {@link shareTrunk} compares the members' leading layers (class, settings, weights within 1e-5 of
  * their magnitude, the server's tolerance) and builds one trunk model and a tail model per member
- * from the loaded layers, so no weight is copied.
+ * from the loaded layers, so no weight is copied. The server's plan comparison uses this module's
+ * {@link chainLayers} and {@link sameWeight} too, so both sides agree on what counts as shared.
  *
  * @example
  * ```js
@@ -22,8 +23,9 @@ export const SAME_WEIGHT_TOLERANCE = 1e-5;
 /**
  * The layers of `model` in order when they form one chain from one input, else `undefined`.
  * @param {any} model a tfjs LayersModel
+ * @returns {any[] | undefined}
  */
-function chainLayers(model) {
+export function chainLayers(model) {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) return undefined;
   const layers = model.layers;
   for (let i = 1; i < layers.length; i++) {
@@ -51,18 +53,28 @@ function sameLayer(a, b) {
   if (settings(a) !== settings(b)) return false;
   const wa = a.getWeights();
   const wb = b.getWeights();
-  return wa.length === wb.length && wa.every((/** @type {any} */ w, /** @type {number} */ i) => {
-    if (w.shape.join("x") !== wb[i].shape.join("x")) return false;
-    const x = w.dataSync();
-    const y = wb[i].dataSync();
-    let largest = 0;
-    let difference = 0;
-    for (let k = 0; k < x.length; k++) {
-      largest = Math.max(largest, Math.abs(x[k]), Math.abs(y[k]));
-      difference = Math.max(difference, Math.abs(x[k] - y[k]));
-    }
-    return difference <= SAME_WEIGHT_TOLERANCE * largest;
-  });
+  return wa.length === wb.length &&
+    wa.every((/** @type {any} */ w, /** @type {number} */ i) => sameWeight(w, wb[i]));
+}
+
+/**
+ * Whether two weight tensors have one shape and the same values within
+ * {@link SAME_WEIGHT_TOLERANCE} of the larger magnitude.
+ * @param {any} a @param {any} b tfjs tensors
+ * @returns {boolean}
+ */
+export function sameWeight(a, b) {
+  if (a === b) return true;
+  if (a.shape.join("x") !== b.shape.join("x")) return false;
+  const x = a.dataSync();
+  const y = b.dataSync();
+  let largest = 0;
+  let difference = 0;
+  for (let k = 0; k < x.length; k++) {
+    largest = Math.max(largest, Math.abs(x[k]), Math.abs(y[k]));
+    difference = Math.max(difference, Math.abs(x[k] - y[k]));
+  }
+  return difference <= SAME_WEIGHT_TOLERANCE * largest;
 }
 
 /**
