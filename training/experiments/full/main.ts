@@ -19,7 +19,8 @@ import { runPairs } from "./paired.ts";
 import { displayPath, studyReport } from "./report.ts";
 import { cellCommand, runStudy } from "./runner.ts";
 import { readJsonIfPresent, writeJsonWhole } from "./score_run.ts";
-import { cellState, describeState, type StudyPaths, svmResults } from "./state.ts";
+import { describeState, type StudyPaths, studyStates } from "./state.ts";
+import { REPOSITORY_LEDGER } from "./ledger.ts";
 import { ensureExpressionSubset, subsetDir } from "./subset_data.ts";
 import type { CellView } from "./view.ts";
 import { defineFlags, numberFlag, parseFlags, UsageError } from "../../../term/flags.ts";
@@ -40,6 +41,9 @@ Run the same command again to continue: finished cells are skipped, the stopped 
   --dry-run         list every cell with its state and command, run nothing
   --report-only     redraw the report from the run folders, run nothing
   --report-dir DIR  where full-study.md and full-study.svg go (default the repository's docs/)
+  --ledger DIR      where each finished cell is recorded, to be committed (default the
+                    repository's results/full-study/ at the full budget, else ROOT/ledger/); a
+                    recorded cell is done even when its run folder is gone
   --epochs N --limit N
                     a smaller budget to try the machinery (every CNN cell's epochs; images per
                     split); kept in study.json, so one root never mixes budgets
@@ -53,6 +57,7 @@ Run the same command again to continue: finished cells are skipped, the stopped 
     "dry-run": { type: "boolean", default: false },
     "report-only": { type: "boolean", default: false },
     "report-dir": { type: "string" },
+    ledger: { type: "string" },
     epochs: { type: "string" },
     limit: { type: "string" },
   },
@@ -68,12 +73,15 @@ function count(flag: string, value: string | undefined): number | undefined {
   return numberFlag(flag, value, { integer: true, min: 1 });
 }
 
-/** The cells' views (every cell of the study, in order) read from `root`. */
-async function readViews(cells: readonly StudyCell[], root: string, svmLimit: number) {
-  const svm = await svmResults(root, svmLimit);
-  const views: CellView[] = [];
-  for (const cell of cells) views.push({ cell, state: await cellState(cell, root, svm) });
-  return views;
+/** The cells' views (every cell of the study, in order) read from the ledger and `root`. */
+async function readViews(
+  cells: readonly StudyCell[],
+  paths: StudyPaths,
+  svmLimit: number,
+  record: boolean,
+): Promise<CellView[]> {
+  const states = await studyStates(cells, paths, svmLimit, { record });
+  return cells.map((cell, i) => ({ cell, state: states[i] }));
 }
 
 /**
@@ -127,7 +135,9 @@ export async function fullStudyMain(args: string[]): Promise<number> {
         `this call asks for ${data} with ${JSON.stringify(budget)}: use another --root`,
     );
   }
-  const paths: StudyPaths = { root, data };
+  const fullBudget = budget.epochs === undefined && budget.limit === undefined;
+  const ledger = resolve(values.ledger ?? (fullBudget ? REPOSITORY_LEDGER : join(root, "ledger")));
+  const paths: StudyPaths = { root, data, ledger };
   const all = studyCells(budget);
   const cells = selectCells(all, values.only?.split(",").map((s) => s.trim()).filter(Boolean));
   const svmLimit = budget.limit ?? 0;
@@ -137,8 +147,8 @@ export async function fullStudyMain(args: string[]): Promise<number> {
   ).join(" ");
   const reportDir = values["report-dir"] ?? new URL("../../../docs", import.meta.url).pathname;
   const writeReport = async () => {
-    const views = await readViews(all, root, svmLimit);
-    const report = studyReport(views, await runPairs(root, views), {
+    const views = await readViews(all, paths, svmLimit, true);
+    const report = studyReport(views, runPairs(views), {
       paths,
       workers,
       command: `${command} --report-only`,
@@ -154,7 +164,7 @@ export async function fullStudyMain(args: string[]): Promise<number> {
   };
 
   if (values["dry-run"]) {
-    const views = await readViews(cells, root, svmLimit);
+    const views = await readViews(cells, paths, svmLimit, false);
     views.forEach(({ cell, state }, i) => {
       const { script, args } = cellCommand(cell, paths, workers);
       console.log(

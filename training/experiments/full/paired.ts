@@ -1,20 +1,16 @@
 /**
- * The study's paired tests on PublicTest, through `deno task compare --pairs` on the cells'
- * prediction files (`compare.ts`'s `comparePairFiles`: McNemar's exact test and a paired
- * bootstrap interval): each input row against raw pixels for the default network at 5 and at 7
+ * The study's paired tests on PublicTest, on the cells' answers per image (McNemar's exact test
+ * and a paired bootstrap interval, as `deno task compare --pairs` gives them): each input row against raw pixels for the default network at 5 and at 7
  * classes (first seed), the same 7-class raw vs + landmarks + HOG difference with the second seed,
  * each of those cells against its second seed (what a seed alone changes), and batch norm on vs
  * off.
  *
  * @module
  */
-import { comparePairFiles } from "../../compare/models.ts";
-import type { PairedComparison } from "../../stats/paired.ts";
+import { matchPairs } from "../../compare/pairs.ts";
+import { comparePaired, type PairedComparison } from "../../stats/paired.ts";
 import { FIRST_SEED, SECOND_SEED } from "./cells.ts";
-import { PREDICTIONS_FILE } from "./score_run.ts";
-import { cellRunDir } from "./state.ts";
 import type { CellView } from "./view.ts";
-import { join } from "node:path";
 
 /** One planned comparison: B against A (B - A > 0: B more accurate). */
 export interface PairPlan {
@@ -88,21 +84,28 @@ export function plannedPairs(views: readonly CellView[]): PairPlan[] {
   return plans;
 }
 
-/** Path of a cell's predictions file. */
-export function predictionsPath(root: string, view: CellView): string {
-  return join(cellRunDir(root, view.cell), PREDICTIONS_FILE);
+/**
+ * Compares two done cells' PublicTest answers (from the ledger or their run folders), as
+ * `deno task compare --pairs` compares two prediction files.
+ */
+export function compareCells(a: CellView, b: CellView): PairedComparison {
+  const [pa, pb] = [a, b].map((v) => {
+    if (!v.state.predictions) throw new Error(`${v.cell.id} has no PublicTest predictions`);
+    return v.state.predictions.items;
+  });
+  const matched = matchPairs(pa, pb, [a.cell.id, b.cell.id]);
+  return comparePaired({
+    labels: matched.labels,
+    predictedA: matched.predictedA,
+    predictedB: matched.predictedB,
+    classes: matched.classNames.length,
+  });
 }
 
 /** Runs every planned comparison whose two cells are done; the others come back without a result. */
-export async function runPairs(root: string, views: readonly CellView[]): Promise<PairOutcome[]> {
-  const outcomes: PairOutcome[] = [];
-  for (const plan of plannedPairs(views)) {
+export function runPairs(views: readonly CellView[]): PairOutcome[] {
+  return plannedPairs(views).map((plan) => {
     const ready = plan.a.state.phase === "done" && plan.b.state.phase === "done";
-    const result = ready
-      ? (await comparePairFiles(predictionsPath(root, plan.a), predictionsPath(root, plan.b)))
-        .result
-      : undefined;
-    outcomes.push({ ...plan, result });
-  }
-  return outcomes;
+    return { ...plan, result: ready ? compareCells(plan.a, plan.b) : undefined };
+  });
 }

@@ -1,6 +1,6 @@
 /**
- * The study's Markdown report (`docs/full-study.md`), drawn from the run folders alone: the
- * seed's table (rows = inputs; columns = SVM, Model A, Model B, default network at 5 and 7
+ * The study's Markdown report (`docs/full-study.md`), drawn from the ledger and the run folders:
+ * the seed's table (rows = inputs; columns = SVM, Model A, Model B, default network at 5 and 7
  * classes), the paired tests, Model A and B by epoch, and every cell with its epochs, time per
  * epoch and exact command. Unfinished cells say what they are doing; nothing is filled in that
  * was not measured. The reading (the answer in words) is written by hand in docs/experiments.md.
@@ -178,10 +178,12 @@ export function studyReport(
   const done = views.filter((v) => v.state.phase === "done");
   const running = views.filter((v) => v.state.phase === "training" || v.state.phase === "scoring");
   const { root, data } = context.paths;
+  const ledger = context.paths.ledger ? displayPath(context.paths.ledger) : undefined;
+  const source = ledger ? `the ledger (\`${ledger}/\`) and the run folders` : "the run folders";
   return [
     "# Full-budget study: raw pixels vs landmarks vs HOG (issue 27)",
     "",
-    `_Drawn by \`${context.command}\` from the run folders on ${
+    `_Drawn by \`${context.command}\` from ${source} on ${
       context.generatedAt.slice(0, 16).replace("T", " ")
     } UTC; do not edit: run \`deno task experiments --full --report-only\` again. The reading is ` +
     `in [experiments.md](experiments.md#full-budget-study)._`,
@@ -215,7 +217,9 @@ export function studyReport(
     "",
     "B against A on the same PublicTest images: McNemar's exact two-sided test on the images " +
     "only one of them gets right, and a paired-bootstrap 95% interval of the difference " +
-    "(2000 resamples, seed 2013). `deno task compare --pairs ROOT/cells/A/publictest.json " +
+    "(2000 resamples, seed 2013), on each cell's answer per image" +
+    (ledger ? ` as recorded in \`${ledger}/ID.json\`` : "") +
+    ". While both run folders exist, `deno task compare --pairs ROOT/cells/A/publictest.json " +
     "ROOT/cells/B/publictest.json` gives the same figures with per-class recalls.",
     "",
     ...pairTable(pairs),

@@ -20,6 +20,7 @@ import {
   cellState,
   describeState,
   type StudyPaths,
+  studyStates,
   svmDir,
   svmResults,
 } from "./state.ts";
@@ -127,10 +128,9 @@ export async function runStudy(
   const { paths } = options;
   const log = options.log ?? ((line: string) => console.error(line));
   const finished: string[] = [];
-  const states = async () => {
-    const svm = await svmResults(paths.root, options.svmLimit);
-    return await Promise.all(cells.map((c) => cellState(c, paths.root, svm)));
-  };
+  // Recording here puts each cell this call finishes (and any done one the ledger lacks) in the
+  // ledger before the next starts.
+  const states = () => studyStates(cells, paths, options.svmLimit, { record: true, log });
   for (const [index, cell] of cells.entries()) {
     const all = await states();
     const state = all[index];
@@ -149,6 +149,7 @@ export async function runStudy(
     }
     finished.push(cell.id);
     log(`${label}: done`);
+    await states();
     await options.afterCell?.(cell);
   }
   return { complete: true, finished };

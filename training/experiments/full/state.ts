@@ -3,7 +3,8 @@
  * the last one was killed): an SVM cell is done when `ROOT/svm/results.jsonl` holds it at the
  * study's budget; a CNN cell is pending (no run folder), training (fewer epochs in `history.json`
  * than asked, or no `export/` yet: `train --resume` finishes both), scoring (trained, PublicTest
- * predictions not written yet) or done.
+ * predictions not written yet) or done. A cell recorded in the ledger (`ledger.ts`) is done
+ * whatever its run folder holds, or if it has none.
  *
  * @module
  */
@@ -14,6 +15,7 @@ import type { EpochRecord } from "../../loop/history.ts";
 import type { TrainConfig } from "../../config.ts";
 import { exists } from "../../recipe_runner.ts";
 import type { StudyCell } from "./cells.ts";
+import { readLedger, recordCell } from "./ledger.ts";
 import {
   EPOCH_SCORES_FILE,
   type EpochScore,
@@ -28,6 +30,8 @@ export interface StudyPaths {
   root: string;
   /** The prepared 7-expression data with landmarks, HOG and sliding-window HOG (absolute). */
   data: string;
+  /** The ledger folder (`ledger.ts`); without one, only the run folders count. */
+  ledger?: string;
 }
 
 /** Phase of a cell. */
@@ -72,12 +76,18 @@ export async function svmResults(root: string, svmLimit: number): Promise<Map<st
   );
 }
 
-/** Reads `cell`'s state under `root`; `svm` is {@link svmResults} for SVM cells. */
+/**
+ * Reads `cell`'s state under `root`; `svm` is {@link svmResults} for SVM cells, `recorded` the
+ * ledger's done cells ({@link readLedger}), which win over the disk.
+ */
 export async function cellState(
   cell: StudyCell,
   root: string,
   svm: Map<string, CellResult> = new Map(),
+  recorded: Map<string, CellState> = new Map(),
 ): Promise<CellState> {
+  const fromLedger = recorded.get(cell.id);
+  if (fromLedger) return fromLedger;
   if (cell.model === "svm") {
     const result = svm.get(cell.id);
     return { phase: result ? "done" : "pending", epochsDone: 0, history: [], svm: result };
@@ -104,6 +114,29 @@ export async function cellState(
     predictions,
     epochScores,
   };
+}
+
+/**
+ * The states of `cells` (ledger first, then the disk). With `record`, a cell that the disk says
+ * is done but the ledger lacks is recorded now, so it outlives its run folder.
+ */
+export async function studyStates(
+  cells: readonly StudyCell[],
+  paths: StudyPaths,
+  svmLimit: number,
+  options: { record?: boolean; log?: (line: string) => void } = {},
+): Promise<CellState[]> {
+  const svm = await svmResults(paths.root, svmLimit);
+  const recorded = paths.ledger ? await readLedger(paths.ledger, cells, options.log) : new Map();
+  const states: CellState[] = [];
+  for (const cell of cells) {
+    const state = await cellState(cell, paths.root, svm, recorded);
+    if (options.record && paths.ledger && state.phase === "done" && !recorded.has(cell.id)) {
+      await recordCell(paths.ledger, cell, state);
+    }
+    states.push(state);
+  }
+  return states;
 }
 
 /** `done`, `running (7/25 epochs)`, `trained, not scored`, `not started`. */
