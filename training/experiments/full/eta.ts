@@ -1,8 +1,8 @@
 /**
  * The study's time-to-go estimate, shown on each grid line: remaining epochs times the seconds an
  * epoch of that network takes, measured from the run folders as soon as one epoch of it exists,
- * else assumed from docs/models.md (an idle 2-core machine with `--workers 2`). An estimate: the
- * machine's other load changes it by 2-3x.
+ * else assumed (see {@link ASSUMED_EPOCH_SECONDS}). An estimate: the machine's other load changes it
+ * by 2-3x.
  *
  * @module
  */
@@ -11,11 +11,12 @@ import type { CellState } from "./state.ts";
 
 /**
  * Training seconds of one 7-class epoch (Training minus Selection, 25,836 images) with
- * `--workers 2` on an idle machine, from docs/models.md: default ~2.2 min, Model A ~10 min,
- * Model B ~14.5 min per 28,709 images, times 0.9.
+ * `--workers 2`: the default network's as the study's own 7-class cells took (3.4 and 4.2 min
+ * an epoch, 2026-12-02); Model A ~10 min and Model B ~14.5 min per 28,709 images on an idle
+ * machine (docs/models.md), times 0.9.
  */
 export const ASSUMED_EPOCH_SECONDS: Record<Exclude<StudyModel, "svm">, number> = {
-  default: 120,
+  default: 230,
   a: 540,
   b: 780,
 };
@@ -41,12 +42,12 @@ export interface Estimate {
   basis: string;
 }
 
-/** Seconds left for `cells` (states in the same order) at `workers`. */
-export function estimateRemaining(
+/** Seconds left for each of `cells` (0 when done) and what the figures rest on. */
+export function estimateCells(
   cells: readonly StudyCell[],
   states: readonly CellState[],
   workers: 1 | 2,
-): Estimate {
+): { seconds: number[]; basis: string } {
   const measured = new Map<string, number[]>();
   cells.forEach((cell, i) => {
     const s = epochSeconds(states[i]);
@@ -73,16 +74,14 @@ export function estimateRemaining(
     return ASSUMED_EPOCH_SECONDS[model] * scale * (workers === 1 ? 2 : 1);
   };
   const svmSeconds = states.flatMap((s) => s.svm ? [s.svm.seconds] : []);
-  let seconds = 0;
-  cells.forEach((cell, i) => {
+  const seconds = cells.map((cell, i) => {
     const state = states[i];
-    if (state.phase === "done") return;
+    if (state.phase === "done") return 0;
     if (cell.model === "svm") {
-      seconds += svmSeconds.length ? mean(svmSeconds) : ASSUMED_SVM_SECONDS;
       (svmSeconds.length ? used : assumed).add("svm");
-      return;
+      return svmSeconds.length ? mean(svmSeconds) : ASSUMED_SVM_SECONDS;
     }
-    seconds += Math.max(0, cell.epochs - state.epochsDone) * perEpoch(cell);
+    return Math.max(0, cell.epochs - state.epochsDone) * perEpoch(cell);
   });
   const parts = [
     used.size ? `measured ${[...used].join(", ")}` : "",
@@ -91,7 +90,43 @@ export function estimateRemaining(
   return { seconds, basis: parts.join("; ") || "nothing left" };
 }
 
+/** Seconds left for `cells` (states in the same order) at `workers`. */
+export function estimateRemaining(
+  cells: readonly StudyCell[],
+  states: readonly CellState[],
+  workers: 1 | 2,
+): Estimate {
+  const { seconds, basis } = estimateCells(cells, states, workers);
+  return { seconds: seconds.reduce((a, b) => a + b, 0), basis };
+}
+
 /** `3.4 h` or `25 min`. */
 export function formatHours(seconds: number): string {
   return seconds >= 3600 ? `${(seconds / 3600).toFixed(1)} h` : `${Math.round(seconds / 60)} min`;
+}
+
+/**
+ * `--until`: `HH:MM` (UTC, the next such time after `now`) or an ISO date and time; throws on
+ * anything else.
+ *
+ * @example
+ * ```ts
+ * parseDeadline("15:20", new Date("2026-12-02T12:40:00Z")).toISOString(); // 2026-12-02T15:20:00.000Z
+ * ```
+ */
+export function parseDeadline(value: string, now: Date = new Date()): Date {
+  const clock = /^(\d{1,2}):(\d{2})$/.exec(value);
+  if (clock) {
+    const [hours, minutes] = [Number(clock[1]), Number(clock[2])];
+    if (hours > 23 || minutes > 59) throw new RangeError(`--until ${value}: not a time of day`);
+    const at = new Date(now);
+    at.setUTCHours(hours, minutes, 0, 0);
+    if (at.getTime() <= now.getTime()) at.setUTCDate(at.getUTCDate() + 1);
+    return at;
+  }
+  const at = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(at.getTime())) {
+    throw new RangeError(`--until ${value}: give HH:MM (UTC) or an ISO date and time`);
+  }
+  return at;
 }

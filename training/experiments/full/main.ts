@@ -14,7 +14,7 @@ import { FIVE_EXPRESSIONS } from "../grid.ts";
 import { selectCells, type StudyBudget, type StudyCell, studyCells } from "./cells.ts";
 import { childRunner, StudyLock } from "./child.ts";
 import { studyChartSvg } from "./chart.ts";
-import { estimateRemaining, formatHours } from "./eta.ts";
+import { estimateRemaining, formatHours, parseDeadline } from "./eta.ts";
 import { runPairs } from "./paired.ts";
 import { displayPath, studyReport } from "./report.ts";
 import { cellCommand, runStudy } from "./runner.ts";
@@ -37,6 +37,8 @@ Run the same command again to continue: finished cells are skipped, the stopped 
   --data DIR        prepared 7-class data with landmarks, hog and hogWindows (default
                     data/prepared; \`deno task prepare --landmarks\`); kept in study.json
   --only LIST       run only these cells (ids as --dry-run lists them)
+  --until TIME      start no cell that its estimate says would end after TIME (HH:MM UTC, or
+                    an ISO date and time): leave it for the next session, run cheaper ones
   --workers 1|2     training threads of the CNN cells (default 2)
   --dry-run         list every cell with its state and command, run nothing
   --report-only     redraw the report from the run folders, run nothing
@@ -53,6 +55,7 @@ Run the same command again to continue: finished cells are skipped, the stopped 
     root: { type: "string" },
     data: { type: "string" },
     only: { type: "string" },
+    until: { type: "string" },
     workers: { type: "string", default: "2" },
     "dry-run": { type: "boolean", default: false },
     "report-only": { type: "boolean", default: false },
@@ -118,6 +121,12 @@ export async function fullStudyMain(args: string[]): Promise<number> {
     throw new UsageError(`--workers must be 1 or 2, got "${values.workers}"`);
   }
   const workers = values.workers === "2" ? 2 : 1;
+  let deadline: Date | undefined;
+  try {
+    deadline = values.until === undefined ? undefined : parseDeadline(values.until);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   const root = resolve(values.root ?? join(Deno.env.get("HOME") ?? ".", "fer-runs", "grid"));
   const recordPath = join(root, "study.json");
   const saved = await readJsonIfPresent<StudyRecord>(recordPath);
@@ -197,6 +206,7 @@ export async function fullStudyMain(args: string[]): Promise<number> {
       svmLimit,
       runChild: childRunner(lock),
       afterCell: writeReport,
+      deadline,
     });
     // After a finished cell the report is already drawn; a stop leaves the running cell's state.
     if (!outcome.complete || outcome.finished.length === 0) await writeReport();
@@ -204,8 +214,15 @@ export async function fullStudyMain(args: string[]): Promise<number> {
       console.error(`all ${cells.length} cells done`);
       return 0;
     }
-    console.error(`stopped at ${outcome.stopped?.cell}; continue with: ${command}`);
-    return outcome.stopped?.stop ? 130 : outcome.stopped?.code || 1;
+    if (!outcome.stopped) {
+      console.error(
+        `${outcome.deferred.length} cells left for later (${outcome.deferred.join(", ")}): ` +
+          `they would end after --until; continue with: ${command}`,
+      );
+      return 0;
+    }
+    console.error(`stopped at ${outcome.stopped.cell}; continue with: ${command}`);
+    return outcome.stopped.stop ? 130 : outcome.stopped.code || 1;
   } finally {
     await lock.release();
   }

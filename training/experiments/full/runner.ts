@@ -13,7 +13,7 @@ import { parseTrainArgs } from "../../cli_config.ts";
 import type { TrainConfig } from "../../config.ts";
 import type { StudyCell } from "./cells.ts";
 import type { ChildOutcome, ChildRunner } from "./child.ts";
-import { estimateRemaining, formatHours } from "./eta.ts";
+import { estimateCells, estimateRemaining, formatHours } from "./eta.ts";
 import {
   cellRunDir,
   type CellState,
@@ -39,6 +39,13 @@ export interface StudyRunOptions {
   log?: (line: string) => void;
   /** Called after each cell that this call finished (e.g. to redraw the report). */
   afterCell?: (cell: StudyCell) => Promise<void>;
+  /**
+   * Start no cell whose estimate ({@link estimateCells}) would take it past this time; it is left
+   * for a later call, and cheaper cells after it still run (a session's end, `--until`).
+   */
+  deadline?: Date;
+  /** The clock (tests). */
+  now?: () => number;
 }
 
 /** Outcome of {@link runStudy}. */
@@ -47,6 +54,8 @@ export interface StudyOutcome {
   complete: boolean;
   /** Cells this call finished. */
   finished: string[];
+  /** Cells left for later because they would not end by the deadline. */
+  deferred: string[];
   /** The cell that stopped the run, its exit code and signal. */
   stopped?: { cell: string } & ChildOutcome;
 }
@@ -131,6 +140,8 @@ export async function runStudy(
   // Recording here puts each cell this call finishes (and any done one the ledger lacks) in the
   // ledger before the next starts.
   const states = () => studyStates(cells, paths, options.svmLimit, { record: true, log });
+  const deferred: string[] = [];
+  const now = options.now ?? Date.now;
   for (const [index, cell] of cells.entries()) {
     const all = await states();
     const state = all[index];
@@ -138,6 +149,15 @@ export async function runStudy(
     if (state.phase === "done") continue;
     const done = all.filter((s) => s.phase === "done").length;
     const eta = estimateRemaining(cells, all, options.workers);
+    const own = estimateCells(cells, all, options.workers).seconds[index];
+    if (options.deadline && now() + own * 1000 > options.deadline.getTime()) {
+      log(
+        `${label}: left for later, about ${formatHours(own)} would end after ` +
+          `${options.deadline.toISOString().slice(0, 16).replace("T", " ")} UTC`,
+      );
+      deferred.push(cell.id);
+      continue;
+    }
     log(
       `${label}: ${describeState(cell, state)}; ${done} of ${cells.length} cells done, ` +
         `about ${formatHours(eta.seconds)} to go (${eta.basis})`,
@@ -145,14 +165,14 @@ export async function runStudy(
     const stopped = await runCell(cell, state, options);
     if (stopped) {
       log(`${label}: stopped (${stopped.stop ?? `exit code ${stopped.code}`})`);
-      return { complete: false, finished, stopped: { cell: cell.id, ...stopped } };
+      return { complete: false, finished, deferred, stopped: { cell: cell.id, ...stopped } };
     }
     finished.push(cell.id);
     log(`${label}: done`);
     await states();
     await options.afterCell?.(cell);
   }
-  return { complete: true, finished };
+  return { complete: deferred.length === 0, finished, deferred };
 }
 
 /** Runs a cell's remaining steps; returns the outcome that stopped it, or undefined when done. */
