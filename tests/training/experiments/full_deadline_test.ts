@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { selectCells, studyCells } from "../../../training/experiments/full/cells.ts";
 import { estimateCells, parseDeadline } from "../../../training/experiments/full/eta.ts";
 import { runStudy } from "../../../training/experiments/full/runner.ts";
-import { studyStates } from "../../../training/experiments/full/state.ts";
+import { studyStates } from "../../../training/experiments/full/ledger.ts";
 import { assertEquals, assertOk, assertThrows } from "../../assert.ts";
 import { withTempDir } from "../../temp_dir.ts";
 import { type FakeCall, fakeChildren } from "./full_fixtures.ts";

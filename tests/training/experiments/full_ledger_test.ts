@@ -5,10 +5,11 @@ import {
   expandPredictions,
   ledgerPath,
   readLedger,
+  studyStates,
 } from "../../../training/experiments/full/ledger.ts";
 import { compareCells, runPairs } from "../../../training/experiments/full/paired.ts";
 import { runStudy } from "../../../training/experiments/full/runner.ts";
-import { type StudyPaths, studyStates } from "../../../training/experiments/full/state.ts";
+import type { StudyPaths } from "../../../training/experiments/full/state.ts";
 import { comparePairFiles } from "../../../training/compare/models.ts";
 import { assertEquals, assertOk, assertThrows } from "../../assert.ts";
 import { withTempDir } from "../../temp_dir.ts";

@@ -23,7 +23,7 @@ import type { EpochRecord } from "../../loop/history.ts";
 import type { TrainConfig } from "../../config.ts";
 import type { StudyCell } from "./cells.ts";
 import { type EpochScore, readJsonIfPresent, type RunPredictions } from "./score_run.ts";
-import type { CellState } from "./state.ts";
+import { type CellState, cellState, type StudyPaths, svmResults } from "./state.ts";
 
 /** Where the full-budget study records its cells: `results/full-study/` of the repository. */
 export const REPOSITORY_LEDGER = new URL("../../../results/full-study", import.meta.url).pathname;
@@ -167,4 +167,27 @@ function classNamesOf(run: RunPredictions): string[] {
   }
   const fer = FERPLUS_EMOTIONS as readonly string[];
   return [...fer.filter((n) => names.has(n)), ...[...names].filter((n) => !fer.includes(n)).sort()];
+}
+
+/**
+ * The states of `cells` (ledger first, then the disk). With `record`, a cell that the disk says
+ * is done but the ledger lacks is recorded now, so it outlives its run folder.
+ */
+export async function studyStates(
+  cells: readonly StudyCell[],
+  paths: StudyPaths,
+  svmLimit: number,
+  options: { record?: boolean; log?: (line: string) => void } = {},
+): Promise<CellState[]> {
+  const svm = await svmResults(paths.root, svmLimit);
+  const recorded = paths.ledger ? await readLedger(paths.ledger, cells, options.log) : new Map();
+  const states: CellState[] = [];
+  for (const cell of cells) {
+    const state = await cellState(cell, paths.root, svm, recorded);
+    if (options.record && paths.ledger && state.phase === "done" && !recorded.has(cell.id)) {
+      await recordCell(paths.ledger, cell, state);
+    }
+    states.push(state);
+  }
+  return states;
 }

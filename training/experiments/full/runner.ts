@@ -20,11 +20,11 @@ import {
   cellState,
   describeState,
   type StudyPaths,
-  studyStates,
   svmDir,
   svmResults,
 } from "./state.ts";
 import { subsetDir } from "./subset_data.ts";
+import { studyStates } from "./ledger.ts";
 
 /** Options of {@link runStudy}. */
 export interface StudyRunOptions {

@@ -15,7 +15,6 @@ import type { EpochRecord } from "../../loop/history.ts";
 import type { TrainConfig } from "../../config.ts";
 import { exists } from "../../recipe_runner.ts";
 import type { StudyCell } from "./cells.ts";
-import { readLedger, recordCell } from "./ledger.ts";
 import {
   EPOCH_SCORES_FILE,
   type EpochScore,
@@ -78,7 +77,7 @@ export async function svmResults(root: string, svmLimit: number): Promise<Map<st
 
 /**
  * Reads `cell`'s state under `root`; `svm` is {@link svmResults} for SVM cells, `recorded` the
- * ledger's done cells ({@link readLedger}), which win over the disk.
+ * ledger's done cells (`ledger.ts`), which win over the disk.
  */
 export async function cellState(
   cell: StudyCell,
@@ -114,29 +113,6 @@ export async function cellState(
     predictions,
     epochScores,
   };
-}
-
-/**
- * The states of `cells` (ledger first, then the disk). With `record`, a cell that the disk says
- * is done but the ledger lacks is recorded now, so it outlives its run folder.
- */
-export async function studyStates(
-  cells: readonly StudyCell[],
-  paths: StudyPaths,
-  svmLimit: number,
-  options: { record?: boolean; log?: (line: string) => void } = {},
-): Promise<CellState[]> {
-  const svm = await svmResults(paths.root, svmLimit);
-  const recorded = paths.ledger ? await readLedger(paths.ledger, cells, options.log) : new Map();
-  const states: CellState[] = [];
-  for (const cell of cells) {
-    const state = await cellState(cell, paths.root, svm, recorded);
-    if (options.record && paths.ledger && state.phase === "done" && !recorded.has(cell.id)) {
-      await recordCell(paths.ledger, cell, state);
-    }
-    states.push(state);
-  }
-  return states;
 }
 
 /** `done`, `running (7/25 epochs)`, `trained, not scored`, `not started`. */
