@@ -69,7 +69,10 @@ async function runTask(name: string, args: string[]): Promise<TaskRun> {
   const out = await child.output();
   timers.forEach(clearTimeout);
   const text = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr), timedOut };
+  // Deno's own "Download https://registry.npmjs.org/..." lines while it fills the npm cache of a
+  // fresh machine (any task may be the first to need a package) are not the task's output.
+  const stderr = text(out.stderr).replace(/^Download https?:\/\/\S+\n/gm, "");
+  return { code: out.code, stdout: text(out.stdout), stderr, timedOut };
 }
 
 /** `fn` over `items`, at most `limit` at a time, results in order. */
