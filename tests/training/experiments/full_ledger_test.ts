@@ -9,6 +9,7 @@ import {
 } from "../../../training/experiments/full/ledger.ts";
 import { compareCells, runPairs } from "../../../training/experiments/full/paired.ts";
 import { runStudy } from "../../../training/experiments/full/runner.ts";
+import { fullStudyMain } from "../../../training/experiments/full/main.ts";
 import type { StudyPaths } from "../../../training/experiments/full/state.ts";
 import { comparePairFiles } from "../../../training/compare/models.ts";
 import { assertEquals, assertOk, assertThrows } from "../../assert.ts";
@@ -128,5 +129,19 @@ Deno.test("a run folder that is done but not recorded is recorded on the next lo
     assertEquals((await readLedger(paths(root).ledger!, CELLS)).size, 0, "only with record");
     await studyStates(CELLS, paths(root), 0, { record: true });
     assertEquals((await readLedger(paths(root).ledger!, CELLS)).size, 4);
+  });
+});
+
+Deno.test("a report or a dry run reads the ledger but records nothing", async () => {
+  await withTempDir("fer-ledger-", async (root) => {
+    const noLedger = { root, data: join(root, "data7") };
+    const options = { paths: noLedger, workers: 1 as const, svmLimit: 0, ...quiet };
+    const cells = selectCells(studyCells(), ["default-raw-7"]);
+    await runStudy(cells, { ...options, runChild: fakeChildren(root, cells, []) });
+    const ledger = join(root, "ledger");
+    const args = ["--root", root, "--ledger", ledger, "--report-dir", join(root, "report")];
+    assertEquals(await fullStudyMain([...args, "--report-only"]), 0);
+    assertEquals(await fullStudyMain([...args, "--dry-run"]), 0);
+    await assertThrows(() => Deno.stat(ledger), "No such file");
   });
 });

@@ -15,6 +15,9 @@ import {
   writeFakeSvm,
 } from "./full_fixtures.ts";
 
+/** Every call names a ledger under the test's root: the default one is the repository's. */
+const LEDGER = (root: string) => ["--ledger", join(root, "ledger")];
+
 const CELLS = studyCells();
 const cell = (id: string): StudyCell => CELLS.find((c) => c.id === id)!;
 
@@ -55,7 +58,10 @@ Deno.test("the report shows finished cells, running ones and n/a in the seed's l
   await withTempDir("fer-study-", async (root) => {
     await writeStudy(root);
     const out = join(root, "report");
-    assertEquals(await fullStudyMain(["--root", root, "--report-only", "--report-dir", out]), 0);
+    assertEquals(
+      await fullStudyMain(["--root", root, "--report-only", "--report-dir", out, ...LEDGER(root)]),
+      0,
+    );
     const report = await Deno.readTextFile(join(out, "full-study.md"));
     assertEquals(tableRow(report, "inputs"), [
       "inputs",
@@ -102,7 +108,7 @@ Deno.test("the paired tests are McNemar's on the two cells' PublicTest predictio
   await withTempDir("fer-study-", async (root) => {
     await writeStudy(root);
     const out = join(root, "report");
-    await fullStudyMain(["--root", root, "--report-only", "--report-dir", out]);
+    await fullStudyMain(["--root", root, "--report-only", "--report-dir", out, ...LEDGER(root)]);
     const report = await Deno.readTextFile(join(out, "full-study.md"));
     // Raw is right where i % 4 != 0, landmarks where i is even: only raw where i % 4 is 1 or 3
     // (b = 20), only landmarks where i % 4 == 0 (c = 10).
@@ -139,7 +145,7 @@ Deno.test("the chart draws a bar for each finished cell only and marks the runni
   await withTempDir("fer-study-", async (root) => {
     await writeStudy(root);
     const out = join(root, "report");
-    await fullStudyMain(["--root", root, "--report-only", "--report-dir", out]);
+    await fullStudyMain(["--root", root, "--report-only", "--report-dir", out, ...LEDGER(root)]);
     const svg = await Deno.readTextFile(join(out, "full-study.svg"));
     const bars = [...svg.matchAll(/<rect [^>]*>\s*<title>([^<]*)<\/title>/g)].map((m) => m[1]);
     assertEquals(bars, [

@@ -76,14 +76,16 @@ function count(flag: string, value: string | undefined): number | undefined {
   return numberFlag(flag, value, { integer: true, min: 1 });
 }
 
-/** The cells' views (every cell of the study, in order) read from the ledger and `root`. */
+/**
+ * The cells' views (every cell of the study, in order) read from the ledger and `root`. Only a
+ * run records cells: a report or a dry run writes nothing to the ledger.
+ */
 async function readViews(
   cells: readonly StudyCell[],
   paths: StudyPaths,
   svmLimit: number,
-  record: boolean,
 ): Promise<CellView[]> {
-  const states = await studyStates(cells, paths, svmLimit, { record });
+  const states = await studyStates(cells, paths, svmLimit);
   return cells.map((cell, i) => ({ cell, state: states[i] }));
 }
 
@@ -156,7 +158,7 @@ export async function fullStudyMain(args: string[]): Promise<number> {
   ).join(" ");
   const reportDir = values["report-dir"] ?? new URL("../../../docs", import.meta.url).pathname;
   const writeReport = async () => {
-    const views = await readViews(all, paths, svmLimit, true);
+    const views = await readViews(all, paths, svmLimit);
     const report = studyReport(views, runPairs(views), {
       paths,
       workers,
@@ -173,7 +175,7 @@ export async function fullStudyMain(args: string[]): Promise<number> {
   };
 
   if (values["dry-run"]) {
-    const views = await readViews(cells, paths, svmLimit, false);
+    const views = await readViews(cells, paths, svmLimit);
     views.forEach(({ cell, state }, i) => {
       const { script, args } = cellCommand(cell, paths, workers);
       console.log(
