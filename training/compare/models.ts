@@ -13,7 +13,7 @@ import type { Tta } from "../predict_batches.ts";
 import { readFolderFacts, scoreModelDir } from "../score.ts";
 import { type EvalSplitName, loadEvalSplit } from "../eval_split.ts";
 import { comparePaired, type PairedComparison } from "../stats/paired.ts";
-import { matchPairs, readPairRecords } from "./pairs.ts";
+import { type MatchedPairs, matchPairs, type PairRecord, readPairRecords } from "./pairs.ts";
 import type { ComparisonHeading } from "./format.ts";
 
 /** Compares two model folders on one split; returns the statistics and the heading. */
@@ -59,22 +59,38 @@ export async function compareModelDirs(
   };
 }
 
-/** Compares two prediction files (see `compare/pairs.ts`). */
-export async function comparePairFiles(
-  pathA: string,
-  pathB: string,
+/**
+ * Compares two lists of per-item records (`compare/pairs.ts`) matched by id; `names` name the two
+ * sides in errors. Behind {@link comparePairFiles} and the full study's paired tests.
+ */
+export function comparePairRecords(
+  a: PairRecord[],
+  b: PairRecord[],
+  names: [string, string],
   options: { resamples?: number; seed?: number } = {},
-): Promise<{ result: PairedComparison; heading: ComparisonHeading }> {
-  const matched = matchPairs(await readPairRecords(pathA), await readPairRecords(pathB), [
-    pathA,
-    pathB,
-  ]);
+): { result: PairedComparison; matched: MatchedPairs } {
+  const matched = matchPairs(a, b, names);
   const result = comparePaired({
     labels: matched.labels,
     predictedA: matched.predictedA,
     predictedB: matched.predictedB,
     classes: matched.classNames.length,
   }, options);
+  return { result, matched };
+}
+
+/** Compares two prediction files (see `compare/pairs.ts`). */
+export async function comparePairFiles(
+  pathA: string,
+  pathB: string,
+  options: { resamples?: number; seed?: number } = {},
+): Promise<{ result: PairedComparison; heading: ComparisonHeading }> {
+  const { result, matched } = comparePairRecords(
+    await readPairRecords(pathA),
+    await readPairRecords(pathB),
+    [pathA, pathB],
+    options,
+  );
   const missing = (p: Int32Array) => p.filter((v) => v < 0).length;
   const notes = [
     [pathA, missing(matched.predictedA)],

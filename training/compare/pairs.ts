@@ -97,7 +97,7 @@ export function parsePairRecords(json: unknown, name: string): PairRecord[] {
  * Class indices for the values seen, and names by index: FER order when the names are FER
  * emotions, else sorted; indices as they are (named by their number).
  */
-function classOrder(values: (string | number)[]): {
+export function classOrder(values: (string | number)[]): {
   index: (v: string | number) => number;
   names: string[];
 } {

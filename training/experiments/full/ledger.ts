@@ -17,7 +17,7 @@
  * @module
  */
 import { join } from "node:path";
-import { FERPLUS_EMOTIONS } from "../../../src/face.ts";
+import { classOrder } from "../../compare/pairs.ts";
 import type { CellResult } from "../cells.ts";
 import type { EpochRecord } from "../../loop/history.ts";
 import type { TrainConfig } from "../../config.ts";
@@ -158,15 +158,12 @@ export async function recordCell(dir: string, cell: StudyCell, state: CellState)
   await Deno.rename(`${path}.tmp`, path);
 }
 
-/** The class names a run uses, in FER2013 order (then any others, sorted). */
+/** The class names a run uses, ordered as `compare --pairs` orders them (`classOrder`). */
 function classNamesOf(run: RunPredictions): string[] {
-  const names = new Set<string>();
-  for (const item of run.items) {
-    names.add(String(item.label));
-    if (item.predicted !== null) names.add(String(item.predicted));
-  }
-  const fer = FERPLUS_EMOTIONS as readonly string[];
-  return [...fer.filter((n) => names.has(n)), ...[...names].filter((n) => !fer.includes(n)).sort()];
+  const values = run.items.flatMap((r) =>
+    r.predicted === null ? [r.label] : [r.label, r.predicted]
+  );
+  return classOrder(values).names;
 }
 
 /**

@@ -1,14 +1,14 @@
 /**
  * The study's paired tests on PublicTest, on the cells' answers per image (McNemar's exact test
- * and a paired bootstrap interval, as `deno task compare --pairs` gives them): each input row against raw pixels for the default network at 5 and at 7
- * classes (first seed), the same 7-class raw vs + landmarks + HOG difference with the second seed,
- * each of those cells against its second seed (what a seed alone changes), and batch norm on vs
- * off.
+ * and a paired bootstrap interval, as `deno task compare --pairs` gives them): each input row
+ * against raw pixels for the default network at 5 and at 7 classes (first seed), the same 7-class
+ * raw vs + landmarks + HOG difference with the second seed, each of those cells against its second
+ * seed (what a seed alone changes), and batch norm on vs off.
  *
  * @module
  */
-import { matchPairs } from "../../compare/pairs.ts";
-import { comparePaired, type PairedComparison } from "../../stats/paired.ts";
+import { comparePairRecords } from "../../compare/models.ts";
+import type { PairedComparison } from "../../stats/paired.ts";
 import { FIRST_SEED, SECOND_SEED } from "./cells.ts";
 import type { CellView } from "./view.ts";
 
@@ -93,13 +93,7 @@ export function compareCells(a: CellView, b: CellView): PairedComparison {
     if (!v.state.predictions) throw new Error(`${v.cell.id} has no PublicTest predictions`);
     return v.state.predictions.items;
   });
-  const matched = matchPairs(pa, pb, [a.cell.id, b.cell.id]);
-  return comparePaired({
-    labels: matched.labels,
-    predictedA: matched.predictedA,
-    predictedB: matched.predictedB,
-    classes: matched.classNames.length,
-  });
+  return comparePairRecords(pa, pb, [a.cell.id, b.cell.id]).result;
 }
 
 /** Runs every planned comparison whose two cells are done; the others come back without a result. */

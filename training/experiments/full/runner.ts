@@ -13,7 +13,7 @@ import { parseTrainArgs } from "../../cli_config.ts";
 import type { TrainConfig } from "../../config.ts";
 import type { StudyCell } from "./cells.ts";
 import type { ChildOutcome, ChildRunner } from "./child.ts";
-import { estimateCells, estimateRemaining, formatHours } from "./eta.ts";
+import { estimateCells, formatHours } from "./eta.ts";
 import {
   cellRunDir,
   type CellState,
@@ -24,7 +24,7 @@ import {
   svmResults,
 } from "./state.ts";
 import { subsetDir } from "./subset_data.ts";
-import { studyStates } from "./ledger.ts";
+import { recordCell, studyStates } from "./ledger.ts";
 
 /** Options of {@link runStudy}. */
 export interface StudyRunOptions {
@@ -137,8 +137,7 @@ export async function runStudy(
   const { paths } = options;
   const log = options.log ?? ((line: string) => console.error(line));
   const finished: string[] = [];
-  // Recording here puts each cell this call finishes (and any done one the ledger lacks) in the
-  // ledger before the next starts.
+  // Also records any done cell the ledger lacks (a run folder from before the ledger).
   const states = () => studyStates(cells, paths, options.svmLimit, { record: true, log });
   const deferred: string[] = [];
   const now = options.now ?? Date.now;
@@ -148,8 +147,9 @@ export async function runStudy(
     const label = `grid [${index + 1}/${cells.length}] ${cell.id}`;
     if (state.phase === "done") continue;
     const done = all.filter((s) => s.phase === "done").length;
-    const eta = estimateRemaining(cells, all, options.workers);
-    const own = estimateCells(cells, all, options.workers).seconds[index];
+    const estimate = estimateCells(cells, all, options.workers);
+    const own = estimate.seconds[index];
+    const left = estimate.seconds.reduce((a, b) => a + b, 0);
     if (options.deadline && now() + own * 1000 > options.deadline.getTime()) {
       log(
         `${label}: left for later, about ${formatHours(own)} would end after ` +
@@ -160,7 +160,7 @@ export async function runStudy(
     }
     log(
       `${label}: ${describeState(cell, state)}; ${done} of ${cells.length} cells done, ` +
-        `about ${formatHours(eta.seconds)} to go (${eta.basis})`,
+        `about ${formatHours(left)} to go (${estimate.basis})`,
     );
     const stopped = await runCell(cell, state, options);
     if (stopped) {
@@ -169,10 +169,20 @@ export async function runStudy(
     }
     finished.push(cell.id);
     log(`${label}: done`);
-    await states();
+    // Recorded now, not at the next cell's look: the last cell has none.
+    if (paths.ledger) await recordCell(paths.ledger, cell, await diskState(cell, options));
     await options.afterCell?.(cell);
   }
   return { complete: deferred.length === 0, finished, deferred };
+}
+
+/** What the run folders (and the SVM log) alone say about `cell`. */
+async function diskState(cell: StudyCell, options: StudyRunOptions): Promise<CellState> {
+  return await cellState(
+    cell,
+    options.paths.root,
+    await svmResults(options.paths.root, options.svmLimit),
+  );
 }
 
 /** Runs a cell's remaining steps; returns the outcome that stopped it, or undefined when done. */
@@ -187,8 +197,7 @@ async function runCell(
   if (cell.model === "svm") {
     const outcome = await options.runChild(main.script, main.args);
     if (failed(outcome)) return outcome;
-    const after = await cellState(cell, paths.root, await svmResults(paths.root, options.svmLimit));
-    return after.phase === "done" ? undefined : { code: 1 };
+    return (await diskState(cell, options)).phase === "done" ? undefined : { code: 1 };
   }
   if (state.phase === "pending" || state.phase === "training") {
     if (state.config) await checkRunConfig(cell, state.config, main.args);
