@@ -7,6 +7,7 @@
  */
 import { join } from "node:path";
 import { parseTrainArgs } from "../../../training/cli_config.ts";
+import { writeManifest } from "../../../training/data/cache.ts";
 import type { CellResult } from "../../../training/experiments/cells.ts";
 import { appendJsonLine } from "../../../training/experiments/jsonl.ts";
 import type { ChildOutcome, ChildRunner } from "../../../training/experiments/full/child.ts";
@@ -29,7 +30,24 @@ export function fakeHistory(epochs: number, best = epochs): EpochRecord[] {
   }));
 }
 
-/** Writes a train run folder: config.json as the cell's flags resolve, history, optional export. */
+/** Writes the manifest of a prepared-data folder (no images) made from a CSV with `sha256`. */
+export async function writeFakeData(dir: string, sha256 = "ab".repeat(32)): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true });
+  await writeManifest(dir, {
+    formatVersion: 1,
+    labels: [...CLASS_NAMES[7]],
+    expressions: [0, 1, 2, 3, 4, 5, 6],
+    splits: {},
+    features: {},
+    source: { path: "fer2013.csv", bytes: 1, sha256 },
+    options: {},
+  });
+}
+
+/**
+ * Writes a train run folder: config.json as the cell's flags resolve, history, a checkpoint whose
+ * loop position follows the history (100 steps an epoch), optional export.
+ */
 export async function writeFakeRun(
   args: string[],
   epochs: number,
@@ -39,6 +57,8 @@ export async function writeFakeRun(
   const dir = flags.runDir!;
   await Deno.mkdir(join(dir, "checkpoint"), { recursive: true });
   await Deno.writeTextFile(join(dir, "config.json"), JSON.stringify(config, null, 2));
+  const state = { epoch: epochs, batchInEpoch: 0, step: epochs * 100 };
+  await Deno.writeTextFile(join(dir, "checkpoint", "state.json"), JSON.stringify(state));
   await Deno.writeTextFile(
     join(dir, "history.json"),
     JSON.stringify(fakeHistory(epochs, options.best)),
@@ -79,11 +99,15 @@ export const CLASS_NAMES = {
 export async function writeFakeScores(root: string, cell: StudyCell, p: RunPredictions) {
   const dir = cellRunDir(root, cell);
   await Deno.writeTextFile(join(dir, "publictest.json"), JSON.stringify(p));
-  if (cell.perEpoch) {
-    const history = JSON.parse(await Deno.readTextFile(join(dir, "history.json")));
-    const scores = history.map((h: EpochRecord) => ({ epoch: h.epoch, accuracy: 0.4 }));
-    await Deno.writeTextFile(join(dir, "publictest-epochs.json"), JSON.stringify(scores));
-  }
+  if (cell.perEpoch) await writeFakeEpochScores(root, cell);
+}
+
+/** Writes a per-epoch cell's PublicTest score (40%) for every epoch of its history. */
+export async function writeFakeEpochScores(root: string, cell: StudyCell) {
+  const dir = cellRunDir(root, cell);
+  const history = JSON.parse(await Deno.readTextFile(join(dir, "history.json")));
+  const scores = history.map((h: EpochRecord) => ({ epoch: h.epoch, accuracy: 0.4 }));
+  await Deno.writeTextFile(join(dir, "publictest-epochs.json"), JSON.stringify(scores));
 }
 
 /** Appends an SVM cell's result as `deno task experiments` logs it. */
@@ -114,14 +138,16 @@ export interface FakeCall {
 
 /**
  * A child runner that does what each CLI leaves on disk: train writes `--epochs` epochs and an
- * export (or, for the call numbered `stopAt`, 1 epoch and a SIGTERM stop); scoring writes the
- * predictions; the SVM logs its result.
+ * export (or, for the call numbered `stopAt`, 1 epoch and a stop by `stopAs`, SIGTERM unless
+ * given); scoring writes the predictions (with `--epochs-only`, only the per-epoch scores); the
+ * SVM logs its result.
  */
 export function fakeChildren(
   root: string,
   cells: readonly StudyCell[],
   calls: FakeCall[],
   stopAt?: number,
+  stopAs: NonNullable<ChildOutcome["stop"]> = "SIGTERM",
 ): ChildRunner {
   return async (script, args): Promise<ChildOutcome> => {
     calls.push({ script, args });
@@ -129,7 +155,7 @@ export function fakeChildren(
     if (script === "commands/train.ts") {
       if (calls.length === stopAt) {
         await writeFakeRun(args, 1);
-        return { code: 130, stop: "SIGTERM" };
+        return { code: 130, stop: stopAs };
       }
       await writeFakeRun(args, Number(flag("--epochs")), { exported: true });
       return { code: 0 };
@@ -143,6 +169,10 @@ export function fakeChildren(
       return { code: 0 };
     }
     const cell = cells.find((c) => cellRunDir(root, c) === args[0])!;
+    if (args.includes("--epochs-only")) {
+      await writeFakeEpochScores(root, cell);
+      return { code: 0 };
+    }
     await writeFakeScores(
       root,
       cell,

@@ -3,21 +3,35 @@
  * same CLI a user would call, one at a time. While a child runs, Ctrl-C and SIGTERM are passed to
  * it as SIGTERM (`deno task train` then finishes its batch, saves its checkpoint and exits; a
  * terminal's Ctrl-C reaches it directly as well, which it counts once) and this process waits for
- * it, so a stop always leaves a resumable run folder. The lock file keeps a second study process,
- * or a new one next to a training orphaned by a killed driver, out of the same root.
+ * it, so a stop always leaves a resumable run folder; a child given a deadline is stopped the same
+ * way when it comes. The lock file keeps a second study process, or a new one next to a training
+ * orphaned by a killed driver, out of the same root.
  *
  * @module
  */
 import { join } from "node:path";
 
-/** How a child ended: its exit code, and the signal that asked the study to stop, if one did. */
+/**
+ * How a child ended: its exit code, and what asked it to stop, if anything did: a signal to the
+ * study, or the deadline it was given.
+ */
 export interface ChildOutcome {
   code: number;
-  stop?: "SIGINT" | "SIGTERM";
+  stop?: "SIGINT" | "SIGTERM" | "deadline";
+}
+
+/** Options of one child. */
+export interface ChildOptions {
+  /** At this time the child is asked to stop (SIGTERM), as `--until` asks of a training. */
+  deadline?: Date;
 }
 
 /** Runs `deno run -A training/SCRIPT ARGS...`; tests substitute one. */
-export type ChildRunner = (script: string, args: string[]) => Promise<ChildOutcome>;
+export type ChildRunner = (
+  script: string,
+  args: string[],
+  options?: ChildOptions,
+) => Promise<ChildOutcome>;
 
 const LOCK_FILE = "study.lock";
 
@@ -87,10 +101,10 @@ export class StudyLock {
 
 /**
  * The default {@link ChildRunner}: spawns the script with the project's deno.json, inherits the
- * terminal, passes a stop on as SIGTERM and waits for the child to exit.
+ * terminal, passes a stop on as SIGTERM (at its deadline too) and waits for the child to exit.
  */
 export function childRunner(lock?: StudyLock): ChildRunner {
-  return async (script, args) => {
+  return async (script, args, options = {}) => {
     const child = new Deno.Command(Deno.execPath(), {
       args: [
         "run",
@@ -106,8 +120,9 @@ export function childRunner(lock?: StudyLock): ChildRunner {
     }).spawn();
     await lock?.setChild(child.pid);
     let stop: ChildOutcome["stop"];
-    const forward = (signal: "SIGINT" | "SIGTERM") => () => {
-      if (!stop) console.error(`\n${signal}: waiting for the current cell to save and exit...`);
+    const forward = (signal: NonNullable<ChildOutcome["stop"]>) => () => {
+      const why = signal === "deadline" ? "--until reached" : signal;
+      if (!stop) console.error(`\n${why}: waiting for the current cell to save and exit...`);
       stop ??= signal;
       try {
         child.kill("SIGTERM");
@@ -119,10 +134,18 @@ export function childRunner(lock?: StudyLock): ChildRunner {
     for (const [name, fn] of Object.entries(listeners)) {
       Deno.addSignalListener(name as Deno.Signal, fn);
     }
+    const timer = options.deadline
+      // Capped at setTimeout's largest delay (~24 days), far beyond any cell.
+      ? setTimeout(
+        forward("deadline"),
+        Math.min(2 ** 31 - 1, Math.max(0, options.deadline.getTime() - Date.now())),
+      )
+      : undefined;
     try {
       const status = await child.status;
       return { code: status.code, stop };
     } finally {
+      clearTimeout(timer);
       for (const [name, fn] of Object.entries(listeners)) {
         Deno.removeSignalListener(name as Deno.Signal, fn);
       }

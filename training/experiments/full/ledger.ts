@@ -23,7 +23,8 @@ import type { EpochRecord } from "../../loop/history.ts";
 import type { TrainConfig } from "../../config.ts";
 import type { StudyCell } from "./cells.ts";
 import { type EpochScore, readJsonIfPresent, type RunPredictions } from "./score_run.ts";
-import { type CellState, cellState, type StudyPaths, svmResults } from "./state.ts";
+import { dropParked, parkedDir, readParked } from "./parking.ts";
+import { type CellState, cellState, runFolderState, type StudyPaths, svmResults } from "./state.ts";
 
 /** Where the full-budget study records its cells: `results/full-study/` of the repository. */
 export const REPOSITORY_LEDGER = new URL("../../../results/full-study", import.meta.url).pathname;
@@ -138,7 +139,7 @@ export async function readLedger(
   return states;
 }
 
-/** Records a done cell in `dir` (written whole, then renamed). */
+/** Records a done cell in `dir` (written whole, then renamed); its parked run there goes. */
 export async function recordCell(dir: string, cell: StudyCell, state: CellState): Promise<void> {
   if (state.phase !== "done") throw new Error(`${cell.id} is not done (${state.phase})`);
   const run = state.predictions;
@@ -156,6 +157,7 @@ export async function recordCell(dir: string, cell: StudyCell, state: CellState)
   const path = ledgerPath(dir, cell.id);
   await Deno.writeTextFile(`${path}.tmp`, JSON.stringify(entry, null, 1) + "\n");
   await Deno.rename(`${path}.tmp`, path);
+  await dropParked(dir, cell.id);
 }
 
 /** The class names a run uses, ordered as `compare --pairs` orders them (`classOrder`). */
@@ -167,8 +169,9 @@ function classNamesOf(run: RunPredictions): string[] {
 }
 
 /**
- * The states of `cells` (ledger first, then the disk). With `record`, a cell that the disk says
- * is done but the ledger lacks is recorded now, so it outlives its run folder.
+ * The states of `cells` (ledger first, then the disk, then the ledger's parked runs for cells
+ * with no run folder). With `record`, a cell that the disk says is done but the ledger lacks is
+ * recorded now, so it outlives its run folder.
  */
 export async function studyStates(
   cells: readonly StudyCell[],
@@ -180,7 +183,13 @@ export async function studyStates(
   const recorded = paths.ledger ? await readLedger(paths.ledger, cells, options.log) : new Map();
   const states: CellState[] = [];
   for (const cell of cells) {
-    const state = await cellState(cell, paths.root, svm, recorded);
+    let state = await cellState(cell, paths.root, svm, recorded);
+    if (
+      state.phase === "pending" && cell.model !== "svm" && paths.ledger &&
+      await readParked(paths.ledger, cell, options.log)
+    ) {
+      state = { ...await runFolderState(cell, parkedDir(paths.ledger, cell.id)), parked: true };
+    }
     if (options.record && paths.ledger && state.phase === "done" && !recorded.has(cell.id)) {
       await recordCell(paths.ledger, cell, state);
     }

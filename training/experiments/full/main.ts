@@ -37,8 +37,9 @@ Run the same command again to continue: finished cells are skipped, the stopped 
   --data DIR        prepared 7-class data with landmarks, hog and hogWindows (default
                     data/prepared; \`deno task prepare --landmarks\`); kept in study.json
   --only LIST       run only these cells (ids as --dry-run lists them)
-  --until TIME      start no cell that its estimate says would end after TIME (HH:MM UTC, or
-                    an ISO date and time): leave it for the next session, run cheaper ones
+  --until TIME      a session's end (HH:MM UTC, or an ISO date and time): start no cell after
+                    it, stop the training under way then and park it in the ledger (commit
+                    it), so the next call, in any session, continues it from that batch
   --workers 1|2     training threads of the CNN cells (default 2)
   --dry-run         list every cell with its state and command, run nothing
   --report-only     redraw the report from the run folders, run nothing
@@ -216,15 +217,18 @@ export async function fullStudyMain(args: string[]): Promise<number> {
       console.error(`all ${cells.length} cells done`);
       return 0;
     }
-    if (!outcome.stopped) {
+    if (outcome.deadlineReached) {
+      const { parkedIn } = outcome.deadlineReached;
       console.error(
-        `${outcome.deferred.length} cells left for later (${outcome.deferred.join(", ")}): ` +
-          `they would end after --until; continue with: ${command}`,
+        `reached --until` +
+          (parkedIn ? `; commit ${displayPath(parkedIn)} with the ledger` : "") +
+          `; continue with: ${command}`,
       );
       return 0;
     }
-    console.error(`stopped at ${outcome.stopped.cell}; continue with: ${command}`);
-    return outcome.stopped.stop ? 130 : outcome.stopped.code || 1;
+    const { stopped } = outcome;
+    console.error(`stopped at ${stopped?.cell}; continue with: ${command}`);
+    return stopped?.stop ? 130 : stopped?.code || 1;
   } finally {
     await lock.release();
   }

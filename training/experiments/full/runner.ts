@@ -4,7 +4,8 @@
  * into `ROOT/cells/ID/` followed by its PublicTest scoring (`score_run.ts`). Before each cell the
  * disk says how far it got (`state.ts`), so a re-run skips finished cells and resumes the one that
  * was stopped from its checkpoint; a run folder started with other flags is refused rather than
- * continued.
+ * continued. With a deadline (`--until`) the training under way is stopped then and parked in the
+ * ledger (`parking.ts`), and the next call, in this session or a later one, continues it.
  *
  * @module
  */
@@ -14,6 +15,7 @@ import type { TrainConfig } from "../../config.ts";
 import type { StudyCell } from "./cells.ts";
 import type { ChildOutcome, ChildRunner } from "./child.ts";
 import { estimateCells, formatHours } from "./eta.ts";
+import { parkCell, parkedDir, unparkCell } from "./parking.ts";
 import {
   cellRunDir,
   type CellState,
@@ -40,8 +42,8 @@ export interface StudyRunOptions {
   /** Called after each cell that this call finished (e.g. to redraw the report). */
   afterCell?: (cell: StudyCell) => Promise<void>;
   /**
-   * Start no cell whose estimate ({@link estimateCells}) would take it past this time; it is left
-   * for a later call, and cheaper cells after it still run (a session's end, `--until`).
+   * A session's end (`--until`): no cell starts after it, and the training under way then is
+   * stopped and, with a ledger, parked there. A PublicTest scoring under way finishes first.
    */
   deadline?: Date;
   /** The clock (tests). */
@@ -54,8 +56,8 @@ export interface StudyOutcome {
   complete: boolean;
   /** Cells this call finished. */
   finished: string[];
-  /** Cells left for later because they would not end by the deadline. */
-  deferred: string[];
+  /** Set when the deadline ended the call: the cell it stopped and where that was parked. */
+  deadlineReached?: { cell?: string; parkedIn?: string };
   /** The cell that stopped the run, its exit code and signal. */
   stopped?: { cell: string } & ChildOutcome;
 }
@@ -92,14 +94,21 @@ export function cellCommand(
   };
 }
 
-/** The child command that scores a trained CNN cell on PublicTest. */
+/**
+ * The child command that scores a trained CNN cell on PublicTest; with `epochsOnly`, only the
+ * epochs a per-epoch cell kept so far (before parking it).
+ */
 export function scoreCommand(
   cell: StudyCell,
   paths: StudyPaths,
+  options: { epochsOnly?: boolean } = {},
 ): { script: string; args: string[] } {
   return {
     script: "experiments/full/score_run.ts",
-    args: [cellRunDir(paths.root, cell), ...(cell.perEpoch ? ["--per-epoch"] : [])],
+    args: [
+      cellRunDir(paths.root, cell),
+      ...(options.epochsOnly ? ["--epochs-only"] : cell.perEpoch ? ["--per-epoch"] : []),
+    ],
   };
 }
 
@@ -129,7 +138,10 @@ export async function checkRunConfig(
   }
 }
 
-/** Runs every cell of `cells` that is not done, in order; stops at the first failure or stop. */
+/**
+ * Runs every cell of `cells` that is not done, in order; stops at the first failure or stop, or
+ * at the deadline.
+ */
 export async function runStudy(
   cells: readonly StudyCell[],
   options: StudyRunOptions,
@@ -139,33 +151,44 @@ export async function runStudy(
   const finished: string[] = [];
   // Also records any done cell the ledger lacks (a run folder from before the ledger).
   const states = () => studyStates(cells, paths, options.svmLimit, { record: true, log });
-  const deferred: string[] = [];
   const now = options.now ?? Date.now;
   for (const [index, cell] of cells.entries()) {
+    if (paths.ledger && cell.model !== "svm") {
+      await unparkCell(
+        paths.ledger,
+        cell,
+        cellRunDir(paths.root, cell),
+        cellData(cell, paths),
+        log,
+      );
+    }
     const all = await states();
     const state = all[index];
     const label = `grid [${index + 1}/${cells.length}] ${cell.id}`;
     if (state.phase === "done") continue;
+    if (options.deadline && now() >= options.deadline.getTime()) {
+      log(`${label}: not started, the deadline ${formatDeadline(options.deadline)} has passed`);
+      return { complete: false, finished, deadlineReached: {} };
+    }
     const done = all.filter((s) => s.phase === "done").length;
     const estimate = estimateCells(cells, all, options.workers);
-    const own = estimate.seconds[index];
     const left = estimate.seconds.reduce((a, b) => a + b, 0);
-    if (options.deadline && now() + own * 1000 > options.deadline.getTime()) {
-      log(
-        `${label}: left for later, about ${formatHours(own)} would end after ` +
-          `${options.deadline.toISOString().slice(0, 16).replace("T", " ")} UTC`,
-      );
-      deferred.push(cell.id);
-      continue;
-    }
     log(
       `${label}: ${describeState(cell, state)}; ${done} of ${cells.length} cells done, ` +
         `about ${formatHours(left)} to go (${estimate.basis})`,
     );
     const stopped = await runCell(cell, state, options);
+    if (stopped?.stop === "deadline") {
+      const parkedIn = await parkStopped(cell, options);
+      log(
+        `${label}: stopped at the deadline ${formatDeadline(options.deadline!)}` +
+          (parkedIn ? `; parked in ${parkedIn}` : ""),
+      );
+      return { complete: false, finished, deadlineReached: { cell: cell.id, parkedIn } };
+    }
     if (stopped) {
       log(`${label}: stopped (${stopped.stop ?? `exit code ${stopped.code}`})`);
-      return { complete: false, finished, deferred, stopped: { cell: cell.id, ...stopped } };
+      return { complete: false, finished, stopped: { cell: cell.id, ...stopped } };
     }
     finished.push(cell.id);
     log(`${label}: done`);
@@ -173,7 +196,32 @@ export async function runStudy(
     if (paths.ledger) await recordCell(paths.ledger, cell, await diskState(cell, options));
     await options.afterCell?.(cell);
   }
-  return { complete: deferred.length === 0, finished, deferred };
+  return { complete: true, finished };
+}
+
+/** `2026-12-02 18:15 UTC`. */
+function formatDeadline(deadline: Date): string {
+  return `${deadline.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/**
+ * Parks a CNN cell that the deadline stopped (Model A and B: after scoring the epochs it kept);
+ * returns the parked folder, or undefined without a ledger or for an SVM cell (it starts again).
+ */
+async function parkStopped(
+  cell: StudyCell,
+  options: StudyRunOptions,
+): Promise<string | undefined> {
+  const { paths } = options;
+  if (!paths.ledger || cell.model === "svm") return undefined;
+  const runDir = cellRunDir(paths.root, cell);
+  if (cell.perEpoch) {
+    const score = scoreCommand(cell, paths, { epochsOnly: true });
+    const outcome = await options.runChild(score.script, score.args);
+    if (outcome.code !== 0) throw new Error(`${cell.id}: scoring its kept epochs failed`);
+  }
+  await parkCell(paths.ledger, cell, runDir);
+  return parkedDir(paths.ledger, cell.id);
 }
 
 /** What the run folders (and the SVM log) alone say about `cell`. */
@@ -192,16 +240,19 @@ async function runCell(
   options: StudyRunOptions,
 ): Promise<ChildOutcome | undefined> {
   const { paths } = options;
-  const failed = (o: ChildOutcome) => o.code !== 0 || o.stop !== undefined;
+  // A training that the deadline reached as it ended (exit code 0) has finished.
+  const failed = (o: ChildOutcome) =>
+    o.code !== 0 || (o.stop !== undefined && o.stop !== "deadline");
   const main = cellCommand(cell, paths, options.workers);
+  const until = { deadline: options.deadline };
   if (cell.model === "svm") {
-    const outcome = await options.runChild(main.script, main.args);
+    const outcome = await options.runChild(main.script, main.args, until);
     if (failed(outcome)) return outcome;
     return (await diskState(cell, options)).phase === "done" ? undefined : { code: 1 };
   }
   if (state.phase === "pending" || state.phase === "training") {
     if (state.config) await checkRunConfig(cell, state.config, main.args);
-    const outcome = await options.runChild(main.script, main.args);
+    const outcome = await options.runChild(main.script, main.args, until);
     if (failed(outcome)) return outcome;
     // A run that ends short of its epochs (it should not: no early stopping here) is no result.
     if ((await cellState(cell, paths.root)).phase === "training") return { code: 1 };

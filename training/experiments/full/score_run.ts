@@ -8,7 +8,7 @@
  * `deno task train` exported, which is checked.
  *
  * Run as a child of the study: `deno run -A training/experiments/full/score_run.ts RUN
- * [--per-epoch]`. Files are written whole and renamed, so an interruption never leaves a partial
+ * [--per-epoch | --epochs-only]` (`--epochs-only`: only the kept epochs of a stopped run). Files are written whole and renamed, so an interruption never leaves a partial
  * one; `publictest.json` is written last and marks the run as scored.
  *
  * @module
@@ -65,11 +65,31 @@ export async function readJsonIfPresent<T>(path: string): Promise<T | undefined>
   }
 }
 
-/** Scores `runDir` (see the module doc); returns the chosen epoch's predictions. */
+/** Options of {@link scoreRun}. */
+export interface ScoreOptions {
+  /** Also score every epoch kept in `RUN/epochs/` (those not scored yet). */
+  perEpoch?: boolean;
+  /** Only that: the epochs kept so far, of a run that has not finished (before parking it). */
+  epochsOnly?: boolean;
+  log?: (line: string) => void;
+}
+
+/**
+ * Scores `runDir` (see the module doc); returns the chosen epoch's predictions (none with
+ * `epochsOnly`).
+ */
 export async function scoreRun(
   runDir: string,
-  options: { perEpoch?: boolean; log?: (line: string) => void } = {},
-): Promise<RunPredictions> {
+  options: ScoreOptions & { epochsOnly: true },
+): Promise<undefined>;
+export async function scoreRun(
+  runDir: string,
+  options?: ScoreOptions & { epochsOnly?: false },
+): Promise<RunPredictions>;
+export async function scoreRun(
+  runDir: string,
+  options: ScoreOptions = {},
+): Promise<RunPredictions | undefined> {
   const log = options.log ?? ((line: string) => console.error(line));
   const config = await readRunConfig(runDir);
   const manifest = await readManifest(config.data);
@@ -92,7 +112,7 @@ export async function scoreRun(
     return right / report.count;
   };
   const history = await readRunHistory(runDir);
-  if (options.perEpoch) {
+  if (options.perEpoch || options.epochsOnly) {
     const path = join(runDir, EPOCH_SCORES_FILE);
     const scores = await readJsonIfPresent<EpochScore[]>(path) ?? [];
     for (const { epoch } of history) {
@@ -103,6 +123,7 @@ export async function scoreRun(
       await writeJsonWhole(path, scores);
       log(`${runDir}: epoch ${epoch} PublicTest ${(accuracy * 100).toFixed(2)}%`);
     }
+    if (options.epochsOnly) return undefined;
   }
   const predicted = await predict(join(runDir, "best"));
   const accuracy = accuracyOf(predicted);
@@ -131,12 +152,17 @@ export async function scoreRun(
 
 async function main(args: string[]): Promise<number> {
   const runDir = args.find((a) => !a.startsWith("--"));
-  if (!runDir || args.some((a) => a.startsWith("--") && a !== "--per-epoch")) {
-    console.error("usage: score_run.ts RUN [--per-epoch]");
+  const known = ["--per-epoch", "--epochs-only"];
+  if (!runDir || args.some((a) => a.startsWith("--") && !known.includes(a))) {
+    console.error("usage: score_run.ts RUN [--per-epoch | --epochs-only]");
     return 2;
   }
   await setupTrainingBackend();
-  await scoreRun(runDir, { perEpoch: args.includes("--per-epoch") });
+  if (args.includes("--epochs-only")) {
+    await scoreRun(runDir, { epochsOnly: true });
+  } else {
+    await scoreRun(runDir, { perEpoch: args.includes("--per-epoch") });
+  }
   return 0;
 }
 

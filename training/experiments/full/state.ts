@@ -4,7 +4,8 @@
  * study's budget; a CNN cell is pending (no run folder), training (fewer epochs in `history.json`
  * than asked, or no `export/` yet: `train --resume` finishes both), scoring (trained, PublicTest
  * predictions not written yet) or done. A cell recorded in the ledger (`ledger.ts`) is done
- * whatever its run folder holds, or if it has none.
+ * whatever its run folder holds, or if it has none; one parked there (`parking.ts`) and without a
+ * run folder here is read from its parked copy.
  *
  * @module
  */
@@ -51,6 +52,8 @@ export interface CellState {
   epochScores?: EpochScore[];
   /** The logged result (SVM). */
   svm?: CellResult;
+  /** Read from the ledger's parked copy (`parking.ts`): no run folder here yet. */
+  parked?: boolean;
 }
 
 /** Run folder of a CNN cell. */
@@ -91,7 +94,11 @@ export async function cellState(
     const result = svm.get(cell.id);
     return { phase: result ? "done" : "pending", epochsDone: 0, history: [], svm: result };
   }
-  const dir = cellRunDir(root, cell);
+  return await runFolderState(cell, cellRunDir(root, cell));
+}
+
+/** What the CNN run folder `dir` says about `cell` (see the module doc). */
+export async function runFolderState(cell: StudyCell, dir: string): Promise<CellState> {
   const history = await readJsonIfPresent<EpochRecord[]>(join(dir, "history.json")) ?? [];
   const config = await readJsonIfPresent<TrainConfig>(join(dir, "config.json"));
   const base = { epochsDone: history.length, history, config };
@@ -115,7 +122,10 @@ export async function cellState(
   };
 }
 
-/** `done`, `running (7/25 epochs)`, `trained, not scored`, `not started`. */
+/**
+ * `done`, `running (7/25 epochs)`, `parked in the ledger (7/25 epochs)`, `trained, not scored`,
+ * `not started`.
+ */
 export function describeState(cell: StudyCell, state: CellState): string {
   switch (state.phase) {
     case "done":
@@ -125,6 +135,7 @@ export function describeState(cell: StudyCell, state: CellState): string {
     case "scoring":
       return "trained, PublicTest not scored yet";
     case "training":
+      if (state.parked) return `parked in the ledger (${state.epochsDone}/${cell.epochs} epochs)`;
       return state.epochsDone >= cell.epochs
         ? `trained ${state.epochsDone}/${cell.epochs} epochs, not exported yet`
         : `running (${state.epochsDone}/${cell.epochs} epochs)`;
