@@ -12,6 +12,8 @@ import type { PreparedSplit } from "../../training/data/cache.ts";
 import { toTrainData } from "../../training/dataset.ts";
 import { predictScores } from "../../training/predict_batches.ts";
 import { PIXEL_SCALE } from "../../src/face.ts";
+import type { EpochRecord } from "../../training/loop/history.ts";
+import { assertEquals, assertOk } from "../assert.ts";
 
 /**
  * Switches to the wasm backend with fer-edge's gradient kernels, as `deno task train` does (and
@@ -70,4 +72,20 @@ export function countNamingNextClass(
     if (row.indexOf(Math.max(...row)) === (split.labels[i] + 1) % classes) count++;
   }
   return count;
+}
+
+/**
+ * Asserts that two runs' histories are the same training: as many epochs, and per epoch the same
+ * training loss (within 1e-4) and validation accuracy (within 1e-6).
+ */
+export function assertSameTraining(straight: EpochRecord[], resumed: EpochRecord[]): void {
+  assertEquals(resumed.length, straight.length);
+  straight.forEach((a, e) => {
+    const b = resumed[e];
+    assertOk(
+      Math.abs(a.trainLoss - b.trainLoss) < 1e-4,
+      `epoch ${e + 1}: straight loss ${a.trainLoss} vs resumed ${b.trainLoss}`,
+    );
+    assertOk(Math.abs(a.valAccuracy - b.valAccuracy) < 1e-6, `epoch ${e + 1}: accuracy`);
+  });
 }

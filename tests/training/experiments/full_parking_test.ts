@@ -9,7 +9,7 @@ import {
 import { assertEquals, assertOk, assertThrows } from "../../assert.ts";
 import { withTempDir } from "../../temp_dir.ts";
 import { syntheticSplit } from "../synthetic.ts";
-import { tinyTrainConfig, useWasmTraining } from "../tiny_training.ts";
+import { assertSameTraining, tinyTrainConfig, useWasmTraining } from "../tiny_training.ts";
 import { writeFakeData, writeFakeRun } from "./full_fixtures.ts";
 
 const LABELS = ["a", "b", "c"];
@@ -69,14 +69,7 @@ Deno.test("a parked run restored into a new folder trains on exactly as if it ha
     assertEquals(resumed.history.length, 3);
     // Epochs 1-2 are the stopped run's own records (their timings too): only epoch 3 was trained.
     assertEquals(resumed.history.slice(0, 2), partial.history);
-    for (let e = 0; e < 3; e++) {
-      const [a, b] = [straight.history[e], resumed.history[e]];
-      assertOk(
-        Math.abs(a.trainLoss - b.trainLoss) < 1e-4,
-        `epoch ${e + 1}: straight loss ${a.trainLoss} vs resumed ${b.trainLoss}`,
-      );
-      assertOk(Math.abs(a.valAccuracy - b.valAccuracy) < 1e-6);
-    }
+    assertSameTraining(straight.history, resumed.history);
     straight.model.dispose();
     resumed.model.dispose();
   });
