@@ -226,8 +226,9 @@ export function studyReport(
     "",
     "## Model A and Model B by epoch",
     "",
-    "Selection: what the epoch is chosen on; PublicTest: read after the run from each epoch's " +
-    "kept weights (`--keep-epochs`), for this table only.",
+    "Selection: what the epoch is chosen on; PublicTest: read from each epoch's kept weights " +
+    "(`--keep-epochs`) after the run, or before it is parked at a session's end, for this " +
+    "table only.",
     "",
     ...epochTable(views),
     "",
@@ -238,7 +239,9 @@ export function studyReport(
     }\` (7 classes; the 5-class cells train on ` +
     "`ROOT/data-5`, cut from it). Time: the training part of an epoch (Selection scoring " +
     "not counted); for SVM cells the whole cell. Resume everything: " +
-    `\`${context.command.replace(" --report-only", "")}\`.`,
+    `\`${context.command.replace(" --report-only", "")}\`` +
+    (ledger ? ` (a cell parked at a session's end continues from \`${ledger}/parked/ID/\`)` : "") +
+    ".",
     "",
     ...cellTable(views, context),
     "",
