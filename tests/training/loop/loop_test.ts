@@ -108,3 +108,45 @@ Deno.test("two-core data-parallel training learns the tiny set too", async () =>
   assertOk(result.best.valAccuracy > 0.6, `val accuracy ${result.best.valAccuracy}`);
   result.model.dispose();
 });
+
+Deno.test("a stop inside an epoch resumes to bit-identical weights, on one core and on two", async () => {
+  await useWasmTraining();
+  const train = syntheticSplit("Training", 64, 3, 3);
+  const val = syntheticSplit("PublicTest", 12, 3, 4);
+  // Dropout, augmentation and a cosine schedule: every random and step-dependent part in play.
+  const config = tinyTrainConfig({
+    epochs: 2,
+    keepProb: 0.75,
+    schedule: "cosine",
+    augment: { flip: true, shift: 4, rotate: 10, scale: 0.1 },
+  });
+  for (const workers of [1, 2] as const) {
+    const common = { train, val, labels: LABELS, progress: false, workers };
+    const straightDir = await Deno.makeTempDir();
+    const stoppedDir = await Deno.makeTempDir();
+    try {
+      const straight = await runTraining(config, { ...common, runDir: straightDir });
+      const stop = new AbortController();
+      let runs = 0;
+      // The hook runs once before the first step, then after each: abort after step 3 of 4.
+      const stopAfterThree = () => ({ name: "stop", run: () => ++runs === 4 && stop.abort() });
+      const partial = await runTraining(config, {
+        ...common,
+        runDir: stoppedDir,
+        signal: stop.signal,
+        afterStep: [stopAfterThree],
+      });
+      assertEquals([partial.interrupted, partial.history.length], [true, 0]);
+      partial.model.dispose();
+      const resumed = await runTraining(config, { ...common, runDir: stoppedDir, resume: true });
+      const expected = straight.model.getWeights().map((w) => Array.from(w.dataSync()));
+      const got = resumed.model.getWeights().map((w) => Array.from(w.dataSync()));
+      assertEquals(got, expected, `workers ${workers}`);
+      straight.model.dispose();
+      resumed.model.dispose();
+    } finally {
+      await Deno.remove(straightDir, { recursive: true });
+      await Deno.remove(stoppedDir, { recursive: true });
+    }
+  }
+});
