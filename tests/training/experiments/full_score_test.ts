@@ -5,7 +5,7 @@ import {
   writePreparedSplit,
 } from "../../../training/data/cache.ts";
 import { readPairRecords } from "../../../training/compare/pairs.ts";
-import { scoreRun } from "../../../training/experiments/full/score_run.ts";
+import { scoreKeptEpochs, scoreRun } from "../../../training/experiments/full/score_run.ts";
 import { assertEquals, assertOk, assertThrows } from "../../assert.ts";
 import { withTempDir } from "../../temp_dir.ts";
 import { runTrainingCli } from "../../training/eval_fixtures.ts";
@@ -73,6 +73,11 @@ Deno.test("scoreRun reproduces the exported PublicTest figure of a feature model
     lines.length = 0;
     await scoreRun(run, { perEpoch: true, log: (l) => lines.push(l) });
     assertEquals(lines.length, 1);
+    // The kept epochs alone, as the study scores them before parking Model A/B: the same figures.
+    await Deno.remove(join(run, "publictest-epochs.json"));
+    lines.length = 0;
+    assertEquals(await scoreKeptEpochs(run, { log: (l) => lines.push(l) }), epochs);
+    assertEquals(lines.length, 2);
     // A figure that does not match the export is an error, not a result.
     exported.metrics.float.accuracy += 0.01;
     await Deno.writeTextFile(join(run, "export", "fer-model.json"), JSON.stringify(exported));

@@ -13,6 +13,17 @@ import { FEATURE_SETS, type FeatureSet } from "../grid.ts";
 /** Classifiers of the study. */
 export type StudyModel = "svm" | "default" | "a" | "b";
 
+/**
+ * Whether a saved record (a ledger entry, a parked run) is of `cell` as the study defines it now:
+ * the same id and the same defining flags. A record made under other flags does not count.
+ */
+export function isSameCell(
+  saved: { id: string; flags: readonly string[] },
+  cell: Pick<StudyCell, "id" | "flags">,
+): boolean {
+  return saved.id === cell.id && JSON.stringify(saved.flags) === JSON.stringify(cell.flags);
+}
+
 /** One cell of the study. */
 export interface StudyCell {
   /** e.g. `default-lm-hog-7-s2`; also the run folder's name under `ROOT/cells/`. */

@@ -100,6 +100,12 @@ export function estimateRemaining(
   return { seconds: seconds.reduce((a, b) => a + b, 0), basis };
 }
 
+/** `2026-12-02 18:15 UTC`: an ISO time (or a date) to the minute, as the study's lines print it. */
+export function formatUtcMinute(time: string | Date): string {
+  const iso = typeof time === "string" ? time : time.toISOString();
+  return `${iso.slice(0, 16).replace("T", " ")} UTC`;
+}
+
 /** `3.4 h` or `25 min`. */
 export function formatHours(seconds: number): string {
   return seconds >= 3600 ? `${(seconds / 3600).toFixed(1)} h` : `${Math.round(seconds / 60)} min`;

@@ -21,7 +21,7 @@ import { classOrder } from "../../compare/pairs.ts";
 import type { CellResult } from "../cells.ts";
 import type { EpochRecord } from "../../loop/history.ts";
 import type { TrainConfig } from "../../config.ts";
-import type { StudyCell } from "./cells.ts";
+import { isSameCell, type StudyCell } from "./cells.ts";
 import { type EpochScore, readJsonIfPresent, type RunPredictions } from "./score_run.ts";
 import { dropParked, parkedDir, readParked } from "./parking.ts";
 import { type CellState, cellState, runFolderState, type StudyPaths, svmResults } from "./state.ts";
@@ -122,7 +122,7 @@ export async function readLedger(
     const path = ledgerPath(dir, cell.id);
     const entry = await readJsonIfPresent<LedgerEntry>(path);
     if (!entry) continue;
-    if (entry.id !== cell.id || JSON.stringify(entry.flags) !== JSON.stringify(cell.flags)) {
+    if (!isSameCell(entry, cell)) {
       log(`${path}: recorded with other flags than ${cell.id} now has; the cell runs again`);
       continue;
     }

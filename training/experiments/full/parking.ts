@@ -26,7 +26,8 @@
 import { join } from "node:path";
 import { readManifest } from "../../data/cache.ts";
 import type { LoopState } from "../../loop/checkpoint.ts";
-import type { StudyCell } from "./cells.ts";
+import { isSameCell, type StudyCell } from "./cells.ts";
+import { formatUtcMinute } from "./eta.ts";
 import { EPOCH_SCORES_FILE, readJsonIfPresent, writeJsonWhole } from "./score_run.ts";
 
 /** Subfolder of the ledger that holds parked cells. */
@@ -73,25 +74,21 @@ async function checkpointState(runDir: string): Promise<LoopState | undefined> {
   return await readJsonIfPresent<LoopState>(join(runDir, "checkpoint", "state.json"));
 }
 
-/** Copies a file, or a folder of files, from `from` to `to`; false when `from` is missing. */
-async function copyEntry(from: string, to: string): Promise<boolean> {
+/** Copies a file, or a folder of files, from `from` to `to`; nothing when `from` is missing. */
+async function copyEntry(from: string, to: string): Promise<void> {
   let info: Deno.FileInfo;
   try {
     info = await Deno.stat(from);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
+    if (error instanceof Deno.errors.NotFound) return;
     throw error;
   }
-  if (info.isFile) {
-    await Deno.copyFile(from, to);
-    return true;
-  }
+  if (info.isFile) return await Deno.copyFile(from, to);
   await Deno.mkdir(to, { recursive: true });
   for await (const entry of Deno.readDir(from)) {
     if (!entry.isFile) throw new Error(`${join(from, entry.name)}: only files are parked`);
     await Deno.copyFile(join(from, entry.name), join(to, entry.name));
   }
-  return true;
 }
 
 /** Copies the {@link PARKED_ENTRIES} of `from` into a new folder `to` (replacing it whole). */
@@ -145,7 +142,7 @@ export async function readParked(
   const path = join(parkedDir(ledger, cell.id), PARKED_FILE);
   const record = await readJsonIfPresent<ParkedRecord>(path);
   if (!record) return undefined;
-  if (record.id !== cell.id || JSON.stringify(record.flags) !== JSON.stringify(cell.flags)) {
+  if (!isSameCell(record, cell)) {
     log(`${path}: parked with other flags than ${cell.id} now has; the cell starts again`);
     return undefined;
   }
@@ -182,7 +179,7 @@ export async function unparkCell(
   log(
     `${cell.id}: restored from ${parkedDir(ledger, cell.id)} (${record.epochsDone} ` +
       `epoch${record.epochsDone === 1 ? "" : "s"} done, ` +
-      `parked ${record.parkedAt.slice(0, 16).replace("T", " ")} UTC)`,
+      `parked ${formatUtcMinute(record.parkedAt)})`,
   );
   return record;
 }

@@ -12,6 +12,7 @@ import { formatP } from "../../compare/format.ts";
 import type { EpochRecord } from "../../loop/history.ts";
 import type { StudyCell } from "./cells.ts";
 import type { PairOutcome } from "./paired.ts";
+import { formatUtcMinute } from "./eta.ts";
 import { cellCommand } from "./runner.ts";
 import { describeState, type StudyPaths } from "./state.ts";
 import { accuracyOf, type CellView, COLUMNS, ROWS, slotCells, slotText } from "./view.ts";
@@ -184,8 +185,8 @@ export function studyReport(
     "# Full-budget study: raw pixels vs landmarks vs HOG (issue 27)",
     "",
     `_Drawn by \`${context.command}\` from ${source} on ${
-      context.generatedAt.slice(0, 16).replace("T", " ")
-    } UTC; do not edit: run \`deno task experiments --full --report-only\` again. The reading is ` +
+      formatUtcMinute(context.generatedAt)
+    }; do not edit: run \`deno task experiments --full --report-only\` again. The reading is ` +
     `in [experiments.md](experiments.md#full-budget-study)._`,
     "",
     `**State:** ${done.length} of ${views.length} cells done` +

@@ -14,7 +14,7 @@ import { parseTrainArgs } from "../../cli_config.ts";
 import type { TrainConfig } from "../../config.ts";
 import type { StudyCell } from "./cells.ts";
 import type { ChildOutcome, ChildRunner } from "./child.ts";
-import { estimateCells, formatHours } from "./eta.ts";
+import { estimateCells, formatHours, formatUtcMinute } from "./eta.ts";
 import { parkCell, parkedDir, unparkCell } from "./parking.ts";
 import {
   cellRunDir,
@@ -167,7 +167,7 @@ export async function runStudy(
     const label = `grid [${index + 1}/${cells.length}] ${cell.id}`;
     if (state.phase === "done") continue;
     if (options.deadline && now() >= options.deadline.getTime()) {
-      log(`${label}: not started, the deadline ${formatDeadline(options.deadline)} has passed`);
+      log(`${label}: not started, the deadline ${formatUtcMinute(options.deadline)} has passed`);
       return { complete: false, finished, deadlineReached: {} };
     }
     const done = all.filter((s) => s.phase === "done").length;
@@ -181,7 +181,7 @@ export async function runStudy(
     if (stopped?.stop === "deadline") {
       const parkedIn = await parkStopped(cell, options);
       log(
-        `${label}: stopped at the deadline ${formatDeadline(options.deadline!)}` +
+        `${label}: stopped at the deadline ${formatUtcMinute(options.deadline!)}` +
           (parkedIn ? `; parked in ${parkedIn}` : ""),
       );
       return { complete: false, finished, deadlineReached: { cell: cell.id, parkedIn } };
@@ -197,11 +197,6 @@ export async function runStudy(
     await options.afterCell?.(cell);
   }
   return { complete: true, finished };
-}
-
-/** `2026-12-02 18:15 UTC`. */
-function formatDeadline(deadline: Date): string {
-  return `${deadline.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
 /**

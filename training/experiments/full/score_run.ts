@@ -8,8 +8,9 @@
  * `deno task train` exported, which is checked.
  *
  * Run as a child of the study: `deno run -A training/experiments/full/score_run.ts RUN
- * [--per-epoch | --epochs-only]` (`--epochs-only`: only the kept epochs of a stopped run). Files are written whole and renamed, so an interruption never leaves a partial
- * one; `publictest.json` is written last and marks the run as scored.
+ * [--per-epoch | --epochs-only]` (`--epochs-only`: only the kept epochs of a stopped run, see
+ * {@link scoreKeptEpochs}). Files are written whole and renamed, so an interruption never leaves a
+ * partial one; `publictest.json` is written last and marks the run as scored.
  *
  * @module
  */
@@ -65,32 +66,8 @@ export async function readJsonIfPresent<T>(path: string): Promise<T | undefined>
   }
 }
 
-/** Options of {@link scoreRun}. */
-export interface ScoreOptions {
-  /** Also score every epoch kept in `RUN/epochs/` (those not scored yet). */
-  perEpoch?: boolean;
-  /** Only that: the epochs kept so far, of a run that has not finished (before parking it). */
-  epochsOnly?: boolean;
-  log?: (line: string) => void;
-}
-
-/**
- * Scores `runDir` (see the module doc); returns the chosen epoch's predictions (none with
- * `epochsOnly`).
- */
-export async function scoreRun(
-  runDir: string,
-  options: ScoreOptions & { epochsOnly: true },
-): Promise<undefined>;
-export async function scoreRun(
-  runDir: string,
-  options?: ScoreOptions & { epochsOnly?: false },
-): Promise<RunPredictions>;
-export async function scoreRun(
-  runDir: string,
-  options: ScoreOptions = {},
-): Promise<RunPredictions | undefined> {
-  const log = options.log ?? ((line: string) => console.error(line));
+/** A run's PublicTest split, standardised as in training, and how weights score on it. */
+async function runScorer(runDir: string) {
   const config = await readRunConfig(runDir);
   const manifest = await readManifest(config.data);
   const data = await readRunData(config, manifest.labels);
@@ -98,6 +75,7 @@ export async function scoreRun(
   const common = { classes, features: config.features, labelSmoothing: 0 };
   const { stats } = toTrainData(data.train.split, common);
   const { data: report } = toTrainData(data.report.split, { ...common, stats });
+  /** The predicted class per PublicTest image of the weights in `dir`. */
   const predict = async (dir: string) => {
     const model = await loadLayersModelDir(dir);
     try {
@@ -111,20 +89,56 @@ export async function scoreRun(
     for (let i = 0; i < report.count; i++) if (predicted[i] === report.labels[i]) right++;
     return right / report.count;
   };
-  const history = await readRunHistory(runDir);
-  if (options.perEpoch || options.epochsOnly) {
-    const path = join(runDir, EPOCH_SCORES_FILE);
-    const scores = await readJsonIfPresent<EpochScore[]>(path) ?? [];
-    for (const { epoch } of history) {
-      if (scores.some((s) => s.epoch === epoch)) continue;
-      const accuracy = accuracyOf(await predict(join(runDir, EPOCHS_DIR, epochFolderName(epoch))));
-      scores.push({ epoch, accuracy });
-      scores.sort((a, b) => a.epoch - b.epoch);
-      await writeJsonWhole(path, scores);
-      log(`${runDir}: epoch ${epoch} PublicTest ${(accuracy * 100).toFixed(2)}%`);
-    }
-    if (options.epochsOnly) return undefined;
+  return { labels: data.labels, report, predict, accuracyOf };
+}
+
+type RunScorer = Awaited<ReturnType<typeof runScorer>>;
+
+/**
+ * Scores, from `RUN/epochs/`, each epoch of the run's history that `RUN/publictest-epochs.json`
+ * lacks; returns every score.
+ */
+async function scoreEpochs(
+  runDir: string,
+  scorer: RunScorer,
+  log: (line: string) => void,
+): Promise<EpochScore[]> {
+  const path = join(runDir, EPOCH_SCORES_FILE);
+  const scores = await readJsonIfPresent<EpochScore[]>(path) ?? [];
+  for (const { epoch } of await readRunHistory(runDir)) {
+    if (scores.some((s) => s.epoch === epoch)) continue;
+    const dir = join(runDir, EPOCHS_DIR, epochFolderName(epoch));
+    const accuracy = scorer.accuracyOf(await scorer.predict(dir));
+    scores.push({ epoch, accuracy });
+    scores.sort((a, b) => a.epoch - b.epoch);
+    await writeJsonWhole(path, scores);
+    log(`${runDir}: epoch ${epoch} PublicTest ${(accuracy * 100).toFixed(2)}%`);
   }
+  return scores;
+}
+
+const stderrLine = (line: string) => console.error(line);
+
+/**
+ * PublicTest by epoch of the epochs `runDir` kept so far, for a run that has not finished (Model
+ * A or B, before the study parks it); epochs already scored are kept. Returns every score.
+ */
+export async function scoreKeptEpochs(
+  runDir: string,
+  options: { log?: (line: string) => void } = {},
+): Promise<EpochScore[]> {
+  return await scoreEpochs(runDir, await runScorer(runDir), options.log ?? stderrLine);
+}
+
+/** Scores `runDir` (see the module doc); returns the chosen epoch's predictions. */
+export async function scoreRun(
+  runDir: string,
+  options: { perEpoch?: boolean; log?: (line: string) => void } = {},
+): Promise<RunPredictions> {
+  const log = options.log ?? stderrLine;
+  const scorer = await runScorer(runDir);
+  const { report, predict, accuracyOf, labels } = scorer;
+  if (options.perEpoch) await scoreEpochs(runDir, scorer, log);
   const predicted = await predict(join(runDir, "best"));
   const accuracy = accuracyOf(predicted);
   const exported = await readModelMetadata(join(runDir, "export"));
@@ -141,8 +155,8 @@ export async function scoreRun(
     accuracy,
     items: Array.from(predicted, (p, i) => ({
       id: String(i),
-      label: data.labels[report.labels[i]],
-      predicted: data.labels[p],
+      label: labels[report.labels[i]],
+      predicted: labels[p],
     })),
   };
   await writeJsonWhole(join(runDir, PREDICTIONS_FILE), result);
@@ -159,7 +173,7 @@ async function main(args: string[]): Promise<number> {
   }
   await setupTrainingBackend();
   if (args.includes("--epochs-only")) {
-    await scoreRun(runDir, { epochsOnly: true });
+    await scoreKeptEpochs(runDir);
   } else {
     await scoreRun(runDir, { perEpoch: args.includes("--per-epoch") });
   }
