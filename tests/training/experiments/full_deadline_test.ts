@@ -71,6 +71,16 @@ Deno.test("at the deadline the training under way is parked in the ledger; a lat
       assertOk(await exists(join(parked, file)), file);
     }
 
+    // The same machine, right after parking: its run folder is the parked run.
+    const sameMachine = await studyStates(CELLS, paths, 0);
+    assertEquals(describeState(CELLS[1], sameMachine[1]), "parked in the ledger (1/3 epochs)");
+    // Once that run trains on past the parked checkpoint, it is in progress again.
+    const runState = join(cellRunDir(root, CELLS[1]), "checkpoint", "state.json");
+    const moved = { ...JSON.parse(await Deno.readTextFile(runState)), step: 150 };
+    await Deno.writeTextFile(runState, JSON.stringify(moved));
+    const trainedOn = await studyStates(CELLS, paths, 0);
+    assertEquals(describeState(CELLS[1], trainedOn[1]), "in progress (1/3 epochs)");
+
     // A new machine: the run folders are gone, the ledger (committed) is not.
     await Deno.remove(join(root, "cells"), { recursive: true });
     const states = await studyStates(CELLS, paths, 0);

@@ -88,7 +88,7 @@ Deno.test("the report shows finished cells, running ones and n/a in the seed's l
       "50.0",
       "—",
     ]);
-    assertEquals(tableRow(report, "+ face landmarks + HOG")[7], "running (3/25 epochs)");
+    assertEquals(tableRow(report, "+ face landmarks + HOG")[7], "in progress (3/25 epochs)");
     assertOk(report.includes("**State:** 5 of 21 cells done; in progress: default-lm-hog-5"));
     // Model A by epoch: Selection from the history, PublicTest from the per-epoch file.
     assertEquals(tableRow(report, "9"), ["9", "50.00 (chosen)", "40.00", "", ""]);

@@ -23,8 +23,15 @@ import type { EpochRecord } from "../../loop/history.ts";
 import type { TrainConfig } from "../../config.ts";
 import { isSameCell, type StudyCell } from "./cells.ts";
 import { type EpochScore, readJsonIfPresent, type RunPredictions } from "./score_run.ts";
-import { dropParked, parkedDir, readParked } from "./parking.ts";
-import { type CellState, cellState, runFolderState, type StudyPaths, svmResults } from "./state.ts";
+import { checkpointState, dropParked, parkedDir, readParked } from "./parking.ts";
+import {
+  cellRunDir,
+  type CellState,
+  cellState,
+  runFolderState,
+  type StudyPaths,
+  svmResults,
+} from "./state.ts";
 
 /** Where the full-budget study records its cells: `results/full-study/` of the repository. */
 export const REPOSITORY_LEDGER = new URL("../../../results/full-study", import.meta.url).pathname;
@@ -170,8 +177,9 @@ function classNamesOf(run: RunPredictions): string[] {
 
 /**
  * The states of `cells` (ledger first, then the disk, then the ledger's parked runs for cells
- * with no run folder). With `record`, a cell that the disk says is done but the ledger lacks is
- * recorded now, so it outlives its run folder.
+ * with no run folder). A run folder still at the checkpoint it was parked from counts as parked,
+ * so the report drawn right after parking says so. With `record`, a cell that the disk says is
+ * done but the ledger lacks is recorded now, so it outlives its run folder.
  */
 export async function studyStates(
   cells: readonly StudyCell[],
@@ -189,6 +197,11 @@ export async function studyStates(
       await readParked(paths.ledger, cell, options.log)
     ) {
       state = { ...await runFolderState(cell, parkedDir(paths.ledger, cell.id)), parked: true };
+    } else if (state.phase === "training" && paths.ledger) {
+      state = {
+        ...state,
+        parked: await isAtParkedCheckpoint(paths.ledger, paths.root, cell, options.log),
+      };
     }
     if (options.record && paths.ledger && state.phase === "done" && !recorded.has(cell.id)) {
       await recordCell(paths.ledger, cell, state);
@@ -196,4 +209,17 @@ export async function studyStates(
     states.push(state);
   }
   return states;
+}
+
+/** Whether `cell`'s run folder under `root` stands where its parked copy in `ledger` stopped. */
+async function isAtParkedCheckpoint(
+  ledger: string,
+  root: string,
+  cell: StudyCell,
+  log?: (line: string) => void,
+): Promise<boolean> {
+  const record = await readParked(ledger, cell, log);
+  if (!record) return false;
+  const here = await checkpointState(cellRunDir(root, cell));
+  return here?.step === record.step;
 }

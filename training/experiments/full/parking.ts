@@ -70,7 +70,7 @@ export function parkedDir(ledger: string, id: string): string {
 }
 
 /** The loop position of the checkpoint in `runDir`, or undefined without one. */
-async function checkpointState(runDir: string): Promise<LoopState | undefined> {
+export async function checkpointState(runDir: string): Promise<LoopState | undefined> {
   return await readJsonIfPresent<LoopState>(join(runDir, "checkpoint", "state.json"));
 }
 

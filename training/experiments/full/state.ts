@@ -123,7 +123,7 @@ export async function runFolderState(cell: StudyCell, dir: string): Promise<Cell
 }
 
 /**
- * `done`, `running (7/25 epochs)`, `parked in the ledger (7/25 epochs)`, `trained, not scored`,
+ * `done`, `in progress (7/25 epochs)`, `parked in the ledger (7/25 epochs)`, `trained, not scored`,
  * `not started`.
  */
 export function describeState(cell: StudyCell, state: CellState): string {
@@ -138,6 +138,6 @@ export function describeState(cell: StudyCell, state: CellState): string {
       if (state.parked) return `parked in the ledger (${state.epochsDone}/${cell.epochs} epochs)`;
       return state.epochsDone >= cell.epochs
         ? `trained ${state.epochsDone}/${cell.epochs} epochs, not exported yet`
-        : `running (${state.epochsDone}/${cell.epochs} epochs)`;
+        : `in progress (${state.epochsDone}/${cell.epochs} epochs)`;
   }
 }

@@ -45,14 +45,14 @@ export function slotCells(
   ).sort((a, b) => a.cell.seed - b.cell.seed);
 }
 
-/** `61.2`, `running (7/25 epochs)`, `parked (7/25 epochs)`, `trained, not scored`, `—`. */
+/** `61.2`, `in progress (7/25 epochs)`, `parked (7/25 epochs)`, `trained, not scored`, `—`. */
 export function cellText(view: CellView): string {
   const accuracy = accuracyOf(view);
   if (accuracy !== undefined) return (accuracy * 100).toFixed(1);
   const { state, cell } = view;
   if (state.phase === "scoring") return "trained, not scored";
   if (state.phase === "training") {
-    return `${state.parked ? "parked" : "running"} (${state.epochsDone}/${cell.epochs} epochs)`;
+    return `${state.parked ? "parked" : "in progress"} (${state.epochsDone}/${cell.epochs} epochs)`;
   }
   return "—";
 }
