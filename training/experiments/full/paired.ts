@@ -1,7 +1,8 @@
 /**
  * The study's paired tests on PublicTest, on the cells' answers per image (McNemar's exact test
  * and a paired bootstrap interval, as `deno task compare --pairs` gives them): each input row
- * against raw pixels for the default network at 5 and at 7 classes (first seed), the same 7-class
+ * against raw pixels for the default network at 5 and at 7 classes (first seed), each HOG row
+ * against landmarks alone (what the HOG adds on top of them), the same 7-class
  * raw vs + landmarks + HOG difference with the second seed, each of those cells against its second
  * seed (what a seed alone changes), and batch norm on vs off.
  *
@@ -16,8 +17,8 @@ import type { CellView } from "./view.ts";
 export interface PairPlan {
   /** What the comparison asks, e.g. `+ landmarks vs raw, 5 classes`. */
   title: string;
-  /** Group in the report: `inputs`, `second seed`, `seed spread`, `batch norm`. */
-  group: "inputs" | "second seed" | "seed spread" | "batch norm";
+  /** Group in the report: `inputs`, `added input`, `second seed`, `seed spread`, `batch norm`. */
+  group: "inputs" | "added input" | "second seed" | "seed spread" | "batch norm";
   a: CellView;
   b: CellView;
 }
@@ -57,6 +58,17 @@ export function plannedPairs(views: readonly CellView[]): PairPlan[] {
           "raw",
           classes,
         ),
+        b,
+      );
+    }
+  }
+  for (const classes of [5, 7]) {
+    for (const set of ["lm-hog", "lm-hogw"]) {
+      const b = find(views, set, classes);
+      add(
+        "added input",
+        `${b?.cell.featureSet.title} vs + face landmarks, ${classes} classes`,
+        find(views, "lm", classes),
         b,
       );
     }
