@@ -2,9 +2,9 @@
  * The study's paired tests on PublicTest, on the cells' answers per image (McNemar's exact test
  * and a paired bootstrap interval, as `deno task compare --pairs` gives them): each input row
  * against raw pixels for the default network at 5 and at 7 classes (first seed), each HOG row
- * against landmarks alone (what the HOG adds on top of them), the same 7-class
- * raw vs + landmarks + HOG difference with the second seed, each of those cells against its second
- * seed (what a seed alone changes), and batch norm on vs off.
+ * against landmarks alone (what the HOG adds on top of them), the same 7-class raw vs + landmarks
+ * + HOG difference with the second seed, each of those cells against its second seed (what a seed
+ * alone changes), and batch norm on vs off.
  *
  * @module
  */
@@ -47,32 +47,19 @@ export function plannedPairs(views: readonly CellView[]): PairPlan[] {
   const add = (group: PairPlan["group"], title: string, a?: CellView, b?: CellView) => {
     if (a && b) plans.push({ group, title, a, b });
   };
-  for (const classes of [5, 7]) {
-    for (const set of ["lm", "lm-hog", "lm-hogw"]) {
-      const b = find(views, set, classes);
-      add(
-        "inputs",
-        `${b?.cell.featureSet.title} vs raw pixels, ${classes} classes`,
-        find(
-          views,
-          "raw",
-          classes,
-        ),
-        b,
-      );
+  // Each row against a base row at both class counts; titles are the rows' own.
+  const againstBase = (group: PairPlan["group"], base: string, sets: readonly string[]) => {
+    for (const classes of [5, 7]) {
+      for (const set of sets) {
+        const a = find(views, base, classes), b = find(views, set, classes);
+        const title =
+          `${b?.cell.featureSet.title} vs ${a?.cell.featureSet.title}, ${classes} classes`;
+        add(group, title, a, b);
+      }
     }
-  }
-  for (const classes of [5, 7]) {
-    for (const set of ["lm-hog", "lm-hogw"]) {
-      const b = find(views, set, classes);
-      add(
-        "added input",
-        `${b?.cell.featureSet.title} vs + face landmarks, ${classes} classes`,
-        find(views, "lm", classes),
-        b,
-      );
-    }
-  }
+  };
+  againstBase("inputs", "raw", ["lm", "lm-hog", "lm-hogw"]);
+  againstBase("added input", "lm", ["lm-hog", "lm-hogw"]);
   add(
     "second seed",
     "+ face landmarks + HOG vs raw pixels, 7 classes, second seed",
